@@ -1,0 +1,139 @@
+# albcheck — build, test and demo.
+#
+#   make                 build ./albcheck (debug variant)
+#   make BUILD=release   optimised build;  make BUILD=asan  ASan + UBSan build
+#   make test            install what is missing, build, run every test
+#   make demo            install what is missing, run albcheck on the local stack
+#   make deps            install missing Debian packages (apt-get), or say which
+#   make install PREFIX=/usr/local
+#
+# Objects live under build/<variant>/; ./albcheck is a copy of the last variant
+# built.  Sources are found by globbing, so adding a module needs no edit here.
+
+BUILD    ?= debug
+PREFIX   ?= /usr/local
+SHARED   ?= $(abspath ../shared)
+CC       ?= cc
+PYTHON   ?= python3
+
+BUILDDIR := build/$(BUILD)
+VERSION  := 0.1.0
+GITREV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+PKGS     := libcurl jansson libpcre2-8 libxml-2.0 libcrypto
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ifeq ($(strip $(PKG_LIBS)),)
+PKG_CFLAGS := -I/usr/include/libxml2
+PKG_LIBS   := -lcurl -ljansson -lpcre2-8 -lxml2 -lcrypto
+endif
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wno-format-nonliteral \
+        -Wnull-dereference -Wvla -Wimplicit-fallthrough
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+
+CPPFLAGS_ALL := -Iinclude -D_GNU_SOURCE $(PKG_CFLAGS)
+CFLAGS_ALL   := -std=c11 $(WARN) -MMD -MP -pthread
+LDLIBS_ALL   := $(PKG_LIBS) -pthread -lm
+
+ifeq ($(BUILD),debug)
+CFLAGS_ALL += -O0 -g3
+else ifeq ($(BUILD),release)
+CFLAGS_ALL += -O2 -g -DNDEBUG
+else ifeq ($(BUILD),asan)
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS_ALL += -O1 -g3 $(SAN)
+LDFLAGS    += $(SAN)
+else
+$(error BUILD must be debug, release or asan, not '$(BUILD)')
+endif
+
+SRCS      := $(shell find src -name '*.c' | LC_ALL=C sort)
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILDDIR)/%.o)
+MAIN_OBJ  := $(BUILDDIR)/src/main.o
+LIB       := $(BUILDDIR)/libalbcheck.a
+BIN       := $(BUILDDIR)/albcheck
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILDDIR)/tests/unit/%)
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILDDIR)/tests/tools/%)
+
+.PHONY: all deps test unit demo install clean sigv4-vectors stack-up stack-down \
+        bench fuzz valgrind check-build
+
+all: albcheck
+
+albcheck: $(BIN)
+	@cp -f $(BIN) $@
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS_ALL)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILDDIR)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(CFLAGS) -c -o $@ $<
+
+# Only main.o embeds the version and git revision.
+$(MAIN_OBJ): CPPFLAGS_ALL += -DALBCHECK_VERSION=\"$(VERSION)\" -DALBCHECK_GITREV=\"$(GITREV)\"
+
+$(BUILDDIR)/tests/unit/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(LDLIBS_ALL)
+
+$(BUILDDIR)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+unit: $(UNIT_BINS) $(TOOL_BINS)
+
+# ---------------------------------------------------------------- set-up
+
+deps:
+	@sh tests/tools/deps.sh
+
+# ---------------------------------------------------------------- tests
+
+# Every test prints TAP; tests/run-tests counts the cases and ends with
+# "N passed, N failed".  Unit binaries run first, then the script tests
+# (sigv4 vectors, integration against loopback servers and the local stack).
+test: deps
+	@$(MAKE) --no-print-directory albcheck unit
+	@ALBCHECK=$(abspath $(BIN)) BUILDDIR=$(abspath $(BUILDDIR)) SHARED=$(SHARED) \
+	  PYTHON=$(PYTHON) sh tests/run-tests $(UNIT_BINS) \
+	  $(sort $(wildcard tests/integration/test_*))
+
+# Run the SigV4 vector runner over any directory in the aws-c-auth v4 layout.
+sigv4-vectors: $(BUILDDIR)/tests/tools/sigv4_vectors
+	@test -n "$(VECTORS)" || { echo "usage: make sigv4-vectors VECTORS=DIR" >&2; exit 2; }
+	@$(BUILDDIR)/tests/tools/sigv4_vectors $(VECTORS)
+
+# ---------------------------------------------------------------- local stack
+
+stack-up: deps
+	@$(PYTHON) tests/stack/stackctl up $(if $(TEMPLATE),--template $(TEMPLATE))
+
+stack-down:
+	@$(PYTHON) tests/stack/stackctl down
+
+# ---------------------------------------------------------------- demo
+
+demo: deps
+	@sh tests/tools/demo.sh
+
+install: albcheck
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 albcheck $(DESTDIR)$(PREFIX)/bin/albcheck
+
+clean:
+	rm -rf build albcheck
+
+-include $(shell find build -name '*.d' 2>/dev/null)
