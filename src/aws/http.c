@@ -9,6 +9,7 @@
 #include "aws/http.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,8 @@ static int transport_error(CURL *c, CURLcode cc, const char *errbuf, const struc
                            const char *what, const char *url, struct xfer *x, struct err *e)
 {
     const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    long os_errno = 0;
+    curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
     switch (cc) {
     case CURLE_WRITE_ERROR:
         if (!x->over_cap)
@@ -197,14 +200,14 @@ static int transport_error(CURL *c, CURLcode cc, const char *errbuf, const struc
                        url, h->opts.timeout_ms);
     }
     case CURLE_COULDNT_CONNECT:
-        if (strstr(detail, "refused"))
+        if (os_errno == ECONNREFUSED || strstr(detail, "refused"))
             return err_set(e, ERR_NET, "%s: %s: connection refused", what, url);
         return err_set(e, ERR_NET, "%s: %s: cannot connect: %s", what, url, detail);
     case CURLE_COULDNT_RESOLVE_HOST:
         return err_set(e, ERR_NET, "%s: %s: cannot resolve the host name: %s", what, url, detail);
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
-        if (strstr(detail, "reset"))
+        if (os_errno == ECONNRESET || os_errno == EPIPE || strstr(detail, "reset"))
             return err_set(e, ERR_NET, "%s: %s: connection reset by the server", what, url);
         return err_set(e, ERR_NET, "%s: %s: connection failed: %s", what, url, detail);
     case CURLE_GOT_NOTHING:
