@@ -178,7 +178,8 @@ static const char *const css[] = {
     "h1 .verdict{display:inline-block;padding:2px 10px;border-radius:6px;color:#fff;margin-right:10px;font-size:20px;vertical-align:3px}\n",
     "h2{font-size:18px;margin:0 0 12px;font-weight:650}\n",
     "h3{font-size:15px;margin:18px 0 8px;color:var(--muted);font-weight:600}\n",
-    ".meta{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:4px 24px;margin:0;font-size:13.5px}\n",
+    ".meta{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:4px 28px;margin:0;font-size:13.5px}\n"
+    ".meta div.wide{grid-column:1/-1}\n",
     ".meta div{display:flex;gap:8px;min-width:0}.meta dt{color:var(--muted);flex:none;min-width:92px}",
     ".meta dd{margin:0;font-family:var(--mono);font-size:12.5px;overflow-wrap:anywhere;min-width:0;padding-top:1px}\n",
     "section{background:#fff;border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:18px 0}\n",
@@ -207,10 +208,10 @@ static const char *const css[] = {
     "td{border-bottom:1px solid #eaeef2;padding:7px 10px;vertical-align:top}\n",
     "td.mono,.mono{font-family:var(--mono);font-size:12.5px;overflow-wrap:anywhere}\n",
     "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n",
-    "tr.row-bad td{background:#fff8f3}\n",
+    "tr.row-bad td{background:#fff8f3}table.routes td:first-child{white-space:nowrap}\n",
     ".charts{display:grid;grid-template-columns:1fr 1fr;gap:18px;background:none;border:0;padding:0}\n",
     ".charts>div{background:#fff;border:1px solid var(--line);border-radius:10px;padding:18px 20px;min-width:0}\n",
-    ".bar{display:grid;grid-template-columns:minmax(90px,34%) 1fr auto;gap:10px;align-items:center;font-size:12.5px;margin:7px 0}\n",
+    ".bar{display:grid;grid-template-columns:minmax(90px,34%) 1fr 104px;gap:10px;align-items:center;font-size:12.5px;margin:7px 0}\n",
     ".bar .lbl{font-family:var(--mono);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\n",
     ".track{position:relative;height:14px;background:#eef1f4;border-radius:3px}\n",
     ".fill{position:absolute;left:0;top:0;bottom:0;border-radius:3px;background:var(--pass)}.fill.over{background:var(--fail);",
@@ -248,11 +249,11 @@ static const char *const css[] = {
 
 /* ------------------------------------------------------------ header */
 
-static void meta_row(FILE *out, const char *k, const char *v)
+static void meta_row(FILE *out, const char *k, const char *v, bool wide)
 {
     if (!v || !*v)
         return;
-    fputs("<div><dt>", out);
+    fputs(wide ? "<div class=\"wide\"><dt>" : "<div><dt>", out);
     h(out, k);
     fputs("</dt><dd>", out);
     h(out, v);
@@ -289,19 +290,19 @@ static void write_header(FILE *out, const struct run_result *r, const struct rep
         fputs("</span>", out);
     }
     fprintf(out, "</h1>\n<dl class=\"meta\">\n");
-    meta_row(out, "run id", r->run_id);
-    meta_row(out, "started", started);
-    meta_row(out, "duration", dur);
-    meta_row(out, "region", r->region);
-    meta_row(out, "load balancer", r->alb_name);
-    meta_row(out, "DNS name", r->alb_dns);
-    meta_row(out, "ARN", r->alb_arn);
-    meta_row(out, "suite", report_suite_path(r, o));
+    meta_row(out, "run id", r->run_id, false);
+    meta_row(out, "started", started, false);
+    meta_row(out, "duration", dur, false);
+    meta_row(out, "region", r->region, false);
+    meta_row(out, "load balancer", r->alb_name, false);
+    meta_row(out, "suite", report_suite_path(r, o), false);
     if (r->interrupted)
-        meta_row(out, "interrupted", r->interrupt_reason ? r->interrupt_reason : "yes");
+        meta_row(out, "interrupted", r->interrupt_reason ? r->interrupt_reason : "yes", true);
     char exit_s[16];
     snprintf(exit_s, sizeof exit_s, "%d", run_exit_status(r));
-    meta_row(out, "exit status", exit_s);
+    meta_row(out, "exit status", exit_s, false);
+    meta_row(out, "DNS name", r->alb_dns, true);
+    meta_row(out, "ARN", r->alb_arn, true);
     fputs("</dl>\n</div></header>\n", out);
     free(line);
 }
@@ -563,13 +564,13 @@ static void write_topology(FILE *out, const struct run_result *r)
     fputs("</g>\n", out);
     for (size_t i = 0; i < n_rules; i++) {
         char *cond = conditions_text(rules[i]);
-        char *t1 = rules[i]->is_default
-                       ? xasprintf("default · %s:%d", rl[i]->protocol ? rl[i]->protocol : "", rl[i]->port)
-                       : xasprintf("priority %d · %s:%d", rules[i]->priority,
-                                   rl[i]->protocol ? rl[i]->protocol : "", rl[i]->port);
-        char *title = xasprintf("%s: %s", t1, cond);
+        char *t1 = rules[i]->is_default ? xstrdup("default rule")
+                                        : xasprintf("priority %d", rules[i]->priority);
+        char *t2 = xasprintf("%s:%d · %s", rl[i]->protocol ? rl[i]->protocol : "", rl[i]->port, cond);
+        char *title = xasprintf("%s, %s", t1, t2);
         svg_node_open(out, &rn[i], title);
-        svg_text(out, &rn[i], t1, cond, 26);
+        svg_text(out, &rn[i], t1, t2, 26);
+        free(t2);
         fputs("</g>\n", out);
         free(title);
         free(t1);
