@@ -20,7 +20,7 @@
 #include "util/err.h"
 #include "util/xmalloc.h"
 
-#define T0 1795867200000LL /* 2026-11-28T08:00:00Z */
+#define T0 1795867200000LL /* 2026-11-28T12:00:00Z */
 
 static const char *svc_names[3] = {"auth", "orders", "products"};
 
