@@ -9,6 +9,11 @@
  * writes OUTDIR/{pass,fail,hostile}.{xml,html,json,md,gh} (.md the GitHub step
  * summary, .gh the ::error annotations).  PORT is the port the hostile <img>
  * points at (default 9).
+ *
+ *   report_sample --stdout FORMATS
+ *
+ * writes the failing run's reports for the comma-separated FORMATS (junit,
+ * html, json) with the path "-" (stdout) through report_write_all().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,6 +399,22 @@ int main(int argc, char **argv)
     if (argc < 2) {
         fprintf(stderr, "usage: report_sample OUTDIR [PORT]\n");
         return 2;
+    }
+    if (strcmp(argv[1], "--stdout") == 0 && argc > 2) {
+        struct topology *t = NULL;
+        struct run_result *r = make_run(FAILING, &t, 9);
+        struct report_opts o = {
+            .junit_path = strstr(argv[2], "junit") ? "-" : NULL,
+            .html_path = strstr(argv[2], "html") ? "-" : NULL,
+            .json_path = strstr(argv[2], "json") ? "-" : NULL,
+        };
+        struct err e = {0};
+        int rc = report_write_all(r, &o, &e);
+        if (rc < 0)
+            fprintf(stderr, "report_sample: %s\n", e.msg);
+        run_result_free(r);
+        topology_free(t);
+        return rc < 0 ? err_exit_status(e.code) : 0;
     }
     int port = argc > 2 ? atoi(argv[2]) : 9;
     static const char *stems[] = {"pass", "fail", "hostile"};
