@@ -233,6 +233,11 @@ static const char *const css[] = {
     "pre.body{margin:8px 0 0;max-height:360px;overflow:auto;background:var(--soft);border:1px solid var(--line);border-radius:6px;",
     "padding:10px;font:12px/1.45 var(--mono);white-space:pre-wrap;overflow-wrap:anywhere}\n",
     ".cap{font-size:12.5px;color:var(--muted);margin-top:10px}\n",
+    ".failures ul{list-style:none;margin:0;padding:0}.failures li{padding:8px 0;border-top:1px solid #eaeef2}"
+    ".failures li:first-child{border-top:0;padding-top:0}\n"
+    ".failures a{color:var(--fg);font-weight:600;text-decoration:none;overflow-wrap:anywhere}.failures a:hover{text-decoration:underline}\n"
+    ".failures .grp{color:var(--muted);font-size:12.5px;margin-left:4px}.failures .why{margin:3px 0 0 64px;font-size:13.5px;overflow-wrap:anywhere}\n"
+    "@media (max-width:560px){.failures .why{margin-left:0}}\n"
     "footer{color:var(--muted);font-size:12.5px;padding:8px 0 40px}\n",
     "footer .phases{display:flex;flex-wrap:wrap;gap:4px 18px}\n",
     "@media (max-width:900px){.counts{grid-template-columns:repeat(3,1fr)}.charts{grid-template-columns:1fr}}\n",
@@ -295,12 +300,12 @@ static void write_header(FILE *out, const struct run_result *r, const struct rep
     meta_row(out, "duration", dur, false);
     meta_row(out, "region", r->region, false);
     meta_row(out, "load balancer", r->alb_name, false);
-    meta_row(out, "suite", report_suite_path(r, o), false);
     if (r->interrupted)
         meta_row(out, "interrupted", r->interrupt_reason ? r->interrupt_reason : "yes", true);
     char exit_s[16];
     snprintf(exit_s, sizeof exit_s, "%d", run_exit_status(r));
     meta_row(out, "exit status", exit_s, false);
+    meta_row(out, "suite", report_suite_path(r, o), true);
     meta_row(out, "DNS name", r->alb_dns, true);
     meta_row(out, "ARN", r->alb_arn, true);
     fputs("</dl>\n</div></header>\n", out);
@@ -323,6 +328,36 @@ static void write_counts(FILE *out, const struct run_result *r)
                 cards[i].label);
     }
     fputs("</section>\n", out);
+}
+
+/* The failing checks in one short list, each linking to its evidence. */
+static void write_failures(FILE *out, const struct run_result *r)
+{
+    size_t n = run_count(r, CHECK_FAIL) + run_count(r, CHECK_ERROR);
+    if (!n)
+        return;
+    fprintf(out, "<section class=\"failures\"><h2>What failed <span class=\"note\">· %zu check%s</span></h2>\n<ul>\n",
+            n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < r->n_checks; i++) {
+        const struct check_result *c = &r->checks[i];
+        if (!failing(c->status))
+            continue;
+        fputs("<li>", out);
+        badge(out, c->status);
+        fprintf(out, " <a href=\"#check-%zu\">", i);
+        h(out, c->name ? c->name : c->id);
+        fputs("</a> <span class=\"grp\">", out);
+        h(out, c->group);
+        fputs("</span><div class=\"why\">", out);
+        ht(out, c->message, 300);
+        if (c->hint) {
+            fputs("<br><span class=\"note\">Hint: ", out);
+            ht(out, c->hint, 300);
+            fputs("</span>", out);
+        }
+        fputs("</div></li>\n", out);
+    }
+    fputs("</ul></section>\n", out);
 }
 
 /* ------------------------------------------------------------ topology SVG */
@@ -801,12 +836,13 @@ static void write_charts(FILE *out, const struct run_result *r)
 
 /* ------------------------------------------------------------ checks */
 
-static void write_check(FILE *out, const struct check_result *c)
+static void write_check(FILE *out, const struct check_result *c, size_t index)
 {
     struct evidence ev;
     evidence_init(&ev, c);
     bool bad = failing(c->status);
-    fprintf(out, "<details class=\"check%s\"%s><summary>", bad ? " bad" : "", bad ? " open" : "");
+    fprintf(out, "<details class=\"check%s\" id=\"check-%zu\"%s><summary>", bad ? " bad" : "", index,
+            bad ? " open" : "");
     badge(out, c->status);
     fputs("<span class=\"name\">", out);
     h(out, c->name ? c->name : c->id);
@@ -891,7 +927,7 @@ static void write_checks(FILE *out, const struct run_result *r)
         for (size_t k = i; k < r->n_checks; k++) {
             const char *g2 = r->checks[k].group ? r->checks[k].group : "load-balancer";
             if (strcmp(g, g2) == 0)
-                write_check(out, &r->checks[k]);
+                write_check(out, &r->checks[k], k);
         }
     }
     free(seen);
@@ -938,6 +974,7 @@ int report_html_write(FILE *out, const struct run_result *r, const struct report
     write_header(out, r, o);
     fputs("<main class=\"wrap\">\n", out);
     write_counts(out, r);
+    write_failures(out, r);
     write_topology(out, r);
     write_routes(out, r);
     write_charts(out, r);
