@@ -328,23 +328,26 @@ static struct run_result *make_run(enum scenario sc, struct topology **topo_out,
             p->probe = make_probe(path, 200, ms, "{\"service\":\"ok\"}");
         }
 
+        /* p is invalid after the next run_add_check (the array may move). */
+        char token[64];
+        snprintf(token, sizeof token, "%s", p->probe->token);
         snprintf(id, sizeof id, "logs:%s:GET %s", s, path);
         snprintf(name, sizeof name, "logs GET %s", path);
         struct check_result *lc;
         if (sc == FAILING && i == 0) {
             lc = add(r, "logs", s, id, name, CHECK_FAIL,
                      "token tok-auth/ping not found in /ecs/shop/auth within 60 s");
-            lc->log = make_log(i, p->probe->token, false, 0);
+            lc->log = make_log(i, token, false, 0);
         } else if (sc == FAILING && i == 1) {
             lc = add(r, "logs", s, id, name, CHECK_SKIP, "not run: the probe was misrouted");
         } else if (sc == HOSTILE && i == 2) {
             lc = add(r, "logs", s, id, name, CHECK_PASS, "found in /ecs/shop/products after 4.0 s");
-            lc->log = make_log(i, p->probe->token, true, 4.0);
+            lc->log = make_log(i, token, true, 4.0);
             free(lc->log->message);
             lc->log->message = xstrdup("GET /products/ping <script>document.title='PWNED'</script> \x1b]0;owned\x07 \xed\xa0\x80");
         } else {
             lc = add(r, "logs", s, id, name, CHECK_PASS, "found in the expected log group");
-            lc->log = make_log(i, p->probe->token, true, 2.5 + 3.1 * i);
+            lc->log = make_log(i, token, true, 2.5 + 3.1 * i);
         }
     }
     if (sc == FAILING) {
