@@ -269,9 +269,10 @@ char *probe_assert(const struct expect *x, const struct probe_evidence *ev,
         } else {
             buf_appends(&b, "expected ");
             status_list(&b, x);
-            buf_printf(&b, ", got %d", ev->status);
             if (ev->origin_detail)
-                buf_printf(&b, " (%s)", ev->origin_detail);
+                buf_printf(&b, ", got %s", ev->origin_detail);
+            else
+                buf_printf(&b, ", got %d", ev->status);
         }
     }
     if (x->body_re) {
