@@ -270,7 +270,10 @@ static int start_attempt(CURLM *multi, struct job *j, const struct probe_options
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+    /* Over HTTPS, wait for a connection that may multiplex (HTTP/2) rather
+     * than open one per probe; plain HTTP/1.1 gets a connection per slot. */
+    if (strncasecmp(j->ev->url, "https:", 6) == 0)
+        curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
     if (connect_to)
         curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to);
@@ -512,7 +515,7 @@ static bool finish_attempt(struct job *j, CURLcode rc, struct certcache *cc)
 
     free(ev->origin_detail);
     ev->origin_detail = NULL;
-    if (transport_ok || code) {
+    if (transport_ok || (code && j->headers_done)) {
         ev->origin = probe_classify_origin(ev->status, j->hdrs, j->n_hdrs, ev->body,
                                            ev->body_len, j->route, &ev->origin_detail);
     } else {
@@ -520,9 +523,11 @@ static bool finish_attempt(struct job *j, CURLcode rc, struct certcache *cc)
     }
     if (!transport_ok) {
         error = transport_error(j, rc, timeout_ms);
-        if (!code) {
+        if (!code || !j->headers_done) {
             free(ev->origin_detail);
-            ev->origin_detail = xstrdup("no answer");
+            ev->origin_detail = code ? xasprintf("no complete answer (status line %ld, the "
+                                                 "headers never ended)", code)
+                                     : xstrdup("no answer");
             ev->origin = ORIGIN_NONE;
         }
     } else {
