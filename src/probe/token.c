@@ -171,7 +171,7 @@ int probe_resolve_valid(const char *entry, struct err *e)
 int probe_connect_to_parse_list(const char *value, char ***out, size_t *n, struct err *e)
 {
     const char *p = value;
-    size_t cap = *n;
+    size_t cap = *n, start = *n;
 
     if (!value)
         return 0;
@@ -187,6 +187,9 @@ int probe_connect_to_parse_list(const char *value, char ***out, size_t *n, struc
         if (probe_connect_to_valid(entry, e) < 0) {
             err_prefix(e, "ALBCHECK_CONNECT_TO");
             free(entry);
+            /* All or nothing: drop what this call appended. */
+            while (*n > start)
+                free((*out)[--*n]);
             return -1;
         }
         *ARRAY_PUSH(*out, *n, cap) = entry;
