@@ -9,6 +9,12 @@
  * (`struct probe_evidence`, model/result.h).  probe_record() turns outcomes
  * into check results of kind "probe".
  *
+ * Evidence conventions: timings (dns_ms … total_ms) are curl's *_TIME_T values,
+ * each counted from the start of the transfer (like `curl -w`), tls_ms 0 over
+ * HTTP; the evidence describes the last attempt, `attempts` lists them all;
+ * the body excerpt holds at most `body_cap` raw bytes and body_total counts
+ * every byte that arrived before the transfer ended or was stopped.
+ *
  * The pure pieces (status ranges, body/header assertions, origin
  * classification, token and trace id formats, URL query appending,
  * --connect-to parsing, header redaction) are exported for unit tests and for

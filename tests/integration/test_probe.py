@@ -508,6 +508,23 @@ try:
         expect(b["verdict"] == "skip" and b["message"] == "not run: the deadline passed", "pending not run", b)
     check("a deadline reports unfinished probes as not run", deadline)
 
+    def interrupted():
+        doc = {"target": {"scheme": "http", "host": ALB, "port": 80},
+               "options": {"connect_to": ["%s:80:127.0.0.1:%d" % (ALB, APP)], "concurrency": 1},
+               "probes": [{"path": "/slow", "timeout_ms": 5000}, {"path": "/slow", "timeout_ms": 5000}]}
+        p = subprocess.Popen([DRIVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=ENV)
+        p.stdin.write(json.dumps(doc).encode())
+        p.stdin.close()
+        time.sleep(0.25)
+        p.send_signal(15)
+        out = p.stdout.read()
+        p.stdout.close()
+        expect(p.wait(timeout=10) == 0, "driver exits normally after SIGTERM")
+        a, b = json.loads(out)["outcomes"]
+        expect(a["verdict"] == "skip" and a["message"] == "not finished: interrupted after 1 attempt", "running", a)
+        expect(b["verdict"] == "skip" and b["message"] == "not run: interrupted", "pending", b)
+    check("SIGTERM (the stop flag) reports unfinished probes as not run", interrupted)
+
     # ------------------------------------------------------------ HTTPS
     d = tmp.name
     key, crt = os.path.join(d, "key.pem"), os.path.join(d, "cert.pem")
