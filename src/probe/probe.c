@@ -291,8 +291,14 @@ static int start_attempt(CURLM *multi, struct job *j, const struct probe_options
         if (s->body) {
             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(s->body));
             curl_easy_setopt(h, CURLOPT_POSTFIELDS, s->body);
+        } else if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+                 strcmp(method, "PATCH") == 0) {
+            /* No body: still a well-formed request with Content-Length: 0. */
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
         }
-        if (strcmp(method, "GET") != 0 && !(s->body && strcmp(method, "POST") == 0))
+        /* POSTFIELDS makes curl send POST; any other method is named. */
+        if (strcmp(method, "POST") != 0 && (strcmp(method, "GET") != 0 || s->body))
             curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     }
     j->easy = h;
@@ -307,6 +313,9 @@ static int start_attempt(CURLM *multi, struct job *j, const struct probe_options
     if (curl_multi_add_handle(multi, h) != CURLM_OK) {
         curl_easy_cleanup(h);
         j->easy = NULL;
+        curl_slist_free_all(j->req_headers);
+        j->req_headers = NULL;
+        buf_cleanup(&j->body);
         j->running = false;
         return -1;
     }
@@ -560,8 +569,9 @@ static void conclude(struct job *j)
         if (j->any_failed) {
             const struct probe_attempt *first = &ev->attempts[0];
             o->status = CHECK_FLAKY;
-            o->message = xasprintf("flaky: passed on attempt %zu of %zu after failing (%s)",
-                                   ev->n_attempts, ev->n_attempts,
+            o->message = xasprintf("flaky: passed on attempt %zu of %d allowed, after %zu "
+                                   "failed (first: %s)", ev->n_attempts, j->spec->retries + 1,
+                                   ev->n_attempts - 1,
                                    first->error ? first->error : first->failure);
         } else {
             o->status = CHECK_PASS;
@@ -664,8 +674,11 @@ int probe_run_all(const struct probe_spec *specs, size_t n,
             struct job *j = &jobs[i];
             if (!j->done && !j->running && j->not_before_ms && j->not_before_ms <= t) {
                 j->not_before_ms = 0;
-                if (start_attempt(multi, j, &o, connect_to, resolve) == 0)
-                    active++;
+                if (start_attempt(multi, j, &o, connect_to, resolve) < 0) {
+                    err_set(e, ERR_INTERNAL, "probes: could not start a transfer");
+                    goto out;
+                }
+                active++;
             }
         }
         while (next_new < n && active < (size_t)o.concurrency) {

@@ -135,6 +135,18 @@ class App(BaseHTTPRequestHandler):
         else:
             self.send(200, b"default\n")
 
+    def echo(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        with App.lock:
+            App.seen.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+        out = json.dumps({"method": self.command, "body": body.decode(errors="replace"),
+                          "content_length": self.headers.get("Content-Length"),
+                          "content_type": self.headers.get("Content-Type")}).encode()
+        self.send(201, out, "application/json")
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = echo
+
     def do_HEAD(self):
         self.send_response(200)
         self.send_header("Content-Length", "0")
@@ -314,6 +326,21 @@ try:
         expect(o["check_group"] == "load-balancer", "top-level probe group", o)
     check("a normal answer failing its expectations says each failure", normal_fail)
 
+    def methods():
+        r = run([{"method": "POST", "path": "/echo", "body": '{"user":"a"}',
+                  "headers": {"Content-Type": "application/json"},
+                  "expect": {"status": 201, "body": '"method": "POST".*"body": "\\{\\\\"user'}},
+                 {"method": "PUT", "path": "/echo",
+                  "expect": {"status": 201, "body": '"method": "PUT".*"content_length": "0"'}},
+                 {"method": "DELETE", "path": "/echo", "body": "x",
+                  "expect": {"status": 201, "body": '"method": "DELETE", "body": "x"'}},
+                 {"method": "HEAD", "path": "/auth/login", "expect": {"status": 200}}], APP)
+        for o in r["outcomes"]:
+            expect(o["verdict"] == "pass", "method %s" % o["method"], o)
+        expect('"content_type": "application/json"' in r["outcomes"][0]["body_printable"],
+               "the suite's Content-Type is sent", r["outcomes"][0])
+    check("methods, request bodies and headers are sent as the spec says", methods)
+
     # ------------------------------------------------------------ correlation
     def correlation():
         App.seen.clear()
@@ -424,6 +451,8 @@ try:
         expect([a["status"] for a in o["attempts"]] == [500, 500, 200], "every attempt kept", o)
         expect(o["attempts"][0]["failure"] and o["attempts"][2]["failure"] is None, "failures kept", o)
         expect("attempt 1" in o["details"] and "attempt 3" in o["details"], "attempts in details", o)
+        expect(o["message"].startswith("flaky: passed on attempt 3 of 4 allowed, after 2 failed "
+                                       "(first: expected 200, got 500 from the service"), "message", o)
         o = one({"path": "/flaky/b", "retries": 1, "expect": {"status": 200}}, APP)
         expect(o["verdict"] == "fail" and len(o["attempts"]) == 2, "not enough retries fails", o)
         expect("failed all 2 attempts" in o["message"], "says so", o)
