@@ -150,7 +150,9 @@ enum probe_origin probe_classify_origin(int status, const struct kv *headers, si
 /* Judge a finished answer (ev filled: status, headers, body, timings, cert,
  * origin) against x.  all_headers are every response header received.
  * Returns NULL when every expectation holds, else a new message listing what
- * failed, led by the origin explanation when the load balancer answered. */
+ * failed, led by the origin explanation when the load balancer answered.
+ * now_s (epoch seconds) is the clock for the certificate's days to expiry;
+ * 0 uses ev->cert_days_left as recorded. */
 char *probe_assert(const struct expect *x, const struct probe_evidence *ev,
                    const struct kv *all_headers, size_t n_all_headers, int64_t now_s);
 

@@ -245,7 +245,6 @@ char *probe_assert(const struct expect *x, const struct probe_evidence *ev,
     bool lb = ev->origin == ORIGIN_LOAD_BALANCER;
 
     buf_init(&b, 64 * 1024);
-    (void)now_s;
 
     /* Who answered comes first: it explains most other failures. */
     if (x->from == FROM_LOAD_BALANCER && ev->origin == ORIGIN_SERVICE) {
@@ -328,19 +327,24 @@ char *probe_assert(const struct expect *x, const struct probe_evidence *ev,
         if (ev->cert_not_after_s == 0) {
             sep(&b);
             buf_appends(&b, "no certificate information was received");
-        } else if (ev->cert_days_left < x->cert_min_days) {
+        } else {
+            /* Whole days left at now_s (or as recorded when now_s is 0). */
+            int64_t left_s = ev->cert_not_after_s - now_s;
+            bool expired = now_s > 0 ? left_s < 0 : ev->cert_days_left < 0;
+            int days = now_s > 0 ? (int)(left_s / 86400) : ev->cert_days_left;
             char date[32] = "";
             time_t t = (time_t)ev->cert_not_after_s;
             struct tm tm;
+
             if (gmtime_r(&t, &tm))
                 strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", &tm);
-            sep(&b);
-            if (ev->cert_days_left < 0)
+            if (expired || days < x->cert_min_days)
+                sep(&b);
+            if (expired)
                 buf_printf(&b, "certificate expired on %s", date);
-            else
+            else if (days < x->cert_min_days)
                 buf_printf(&b, "certificate expires on %s, in %d day%s; at least %d required",
-                           date, ev->cert_days_left, ev->cert_days_left == 1 ? "" : "s",
-                           x->cert_min_days);
+                           date, days, days == 1 ? "" : "s", x->cert_min_days);
         }
     }
     if (b.len == 0) {

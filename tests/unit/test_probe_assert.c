@@ -221,6 +221,17 @@ static void cert_days(void **state)
     m = probe_assert(&x, &ev, NULL, 0, 0);
     assert_string_equal(m, "certificate expired on 2027-01-01 00:00:00 UTC");
     free(m);
+    /* With a clock: days counted from now_s, whatever was recorded. */
+    ev.cert_days_left = 999;
+    m = probe_assert(&x, &ev, NULL, 0, 1798761600 - 12 * 86400 - 5);
+    assert_string_equal(m, "certificate expires on 2027-01-01 00:00:00 UTC, in 12 days; at least 30 required");
+    free(m);
+    m = probe_assert(&x, &ev, NULL, 0, 1798761600 + 60);
+    assert_string_equal(m, "certificate expired on 2027-01-01 00:00:00 UTC");
+    free(m);
+    assert_null(probe_assert(&x, &ev, NULL, 0, 1798761600 - 30 * 86400));
+    x.cert_min_days = 0;
+    assert_null(probe_assert(&x, &ev, NULL, 0, 1798761600 - 60));
     /* Not checked over plain HTTP. */
     ev.url = (char *)"http://alb.test/";
     assert_null(probe_assert(&x, &ev, NULL, 0, 0));
