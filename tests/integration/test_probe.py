@@ -128,7 +128,7 @@ class App(BaseHTTPRequestHandler):
             with App.lock:
                 App.inflight += 1
                 App.max_inflight = max(App.max_inflight, App.inflight)
-            time.sleep(0.15)
+            time.sleep(0.3)
             with App.lock:
                 App.inflight -= 1
             self.send(200, b"counted\n")
@@ -480,6 +480,7 @@ try:
         expect(o["body_truncated"] and o["body_len"] == 65536, "body truncated at 64 KiB", o)
         expect(o["body_total"] >= 65536 and o["body_total"] < (1 << 30), "stopped early", o)
         expect(r["maxrss_kib"] < 32 * 1024, "peak RSS %d KiB under 32 MiB" % r["maxrss_kib"])
+        t.diag("1 GiB body: peak RSS %d KiB, %d bytes read" % (r["maxrss_kib"], o["body_total"]))
     check("a 1 GiB streamed body is truncated with bounded memory", huge)
 
     # ------------------------------------------------------------ broken peers
@@ -489,6 +490,7 @@ try:
         expect(o["verdict"] == "fail" and o["origin"] == "none", "fails with no answer", o)
         expect("response headers exceeded 64 KiB" in o["message"], "clear message", o)
         expect(r["maxrss_kib"] < 32 * 1024, "peak RSS %d KiB bounded" % r["maxrss_kib"])
+        t.diag("endless headers: peak RSS %d KiB" % r["maxrss_kib"])
         o = one({"path": "/", "timeout_ms": 800, "expect": {"status": 200}}, raw_trickle.port)
         expect(o["verdict"] == "fail" and
                "timed out after 800 ms waiting for the response headers" in o["message"], "timeout", o)
@@ -542,9 +544,14 @@ try:
                "options": {"connect_to": ["%s:80:127.0.0.1:%d" % (ALB, APP)], "concurrency": 1},
                "probes": [{"path": "/slow", "timeout_ms": 5000}, {"path": "/slow", "timeout_ms": 5000}]}
         p = subprocess.Popen([DRIVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=ENV)
+        App.seen.clear()
         p.stdin.write(json.dumps(doc).encode())
         p.stdin.close()
-        time.sleep(0.25)
+        # Signal only once the first probe has reached the server, so the
+        # driver is surely past start-up with its handler installed.
+        limit = time.time() + 10
+        while not any(path.startswith("/slow") for path, _ in list(App.seen)) and time.time() < limit:
+            time.sleep(0.01)
         p.send_signal(15)
         out = p.stdout.read()
         p.stdout.close()
