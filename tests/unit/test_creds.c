@@ -343,7 +343,7 @@ static void assume_role_source_profile(void **state)
     assert_string_equal(c.source, "assume role arn:aws:iam::222:role/top via profile ops");
     aws_creds_cleanup(&c);
 
-    /* The role profile wins over environment keys only when... the env comes first. */
+    /* Environment keys come before a role profile chosen by AWS_PROFILE. */
     setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "ENVSECRET", 1);
     setenv("AWS_PROFILE", "ops", 1);
