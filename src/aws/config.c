@@ -212,7 +212,7 @@ int aws_ini_parse(struct aws_ini *ini, const char *text, size_t len, const char 
         lineno++;
         if (le > p && le[-1] == '\r')
             le--;
-        if (memchr(p, '\0', (size_t)(le - p))) {
+        if (le > p && memchr(p, '\0', (size_t)(le - p))) {
             err_set(e, ERR_CONFIG, "%s:%u: NUL byte in line", where, lineno);
             goto fail;
         }
