@@ -175,6 +175,20 @@ def container_tests(env):
         t.eq((field(out, "access_key_id", 1), field(out, "access_key_id", 2)),
              ("ASIAKEY102", "ASIAKEY103"), "container: credentials refreshed near expiry")
 
+        rc, out, err = env.run("--profile", "ops", "--fake-sts",
+                               env={"AWS_CONTAINER_CREDENTIALS_FULL_URI": uri,
+                                    "AWS_CONTAINER_AUTHORIZATION_TOKEN": "env-token"},
+                               config="[profile ops]\nrole_arn = arn:aws:iam::1:role/ops\n"
+                                      "credential_source = EcsContainer\nexternal_id = e-1\n")
+        t.ok(rc == 0 and "sts: AssumeRole role_arn=arn:aws:iam::1:role/ops" in err
+             and "external_id=e-1" in err and "source_key=ASIAKEY104" in err,
+             "container: credential_source EcsContainer signs AssumeRole with container keys",
+             diag=out + err)
+        t.eq(field(out, "source"), "assume role arn:aws:iam::1:role/ops via credential_source "
+             "EcsContainer", "container: assume-role provider named with its source")
+        with open(env.config, "w") as f:
+            f.write("")
+
         rc, out, err = env.run(env={"AWS_CONTAINER_CREDENTIALS_FULL_URI": uri,
                                     "AWS_CONTAINER_AUTHORIZATION_TOKEN": "wrong"})
         t.ok(rc == 3 and "answered HTTP 401" in err and "wrong" not in err,
@@ -236,6 +250,15 @@ def imds_tests(env):
              "imds: token PUT, then role, then credentials")
         t.ok(all(h.get("x-aws-ec2-metadata-token") == TOKEN for m, p, h in srv.requests[1:]),
              "imds: GETs carry the session token")
+
+        rc, out, err = env.run("--profile", "ec2", "--fake-sts",
+                               env={"AWS_EC2_METADATA_SERVICE_ENDPOINT": srv.url},
+                               config="[profile ec2]\nrole_arn = arn:aws:iam::1:role/x\n"
+                                      "credential_source = Ec2InstanceMetadata\n")
+        t.ok(rc == 0 and "source_key=ASIAKEY200" in err,
+             "imds: credential_source Ec2InstanceMetadata sources AssumeRole", diag=out + err)
+        with open(env.config, "w") as f:
+            f.write("")
 
         del srv.requests[:]
         mode["put"] = 403
