@@ -300,7 +300,7 @@ enum creds_found creds_imds_fetch(const struct creds_http_opts *o, const struct 
     url = xasprintf("%s/latest/api/token", base);
     hdrs = curl_slist_append(NULL, "x-aws-ec2-metadata-token-ttl-seconds: 21600");
     if (http_do("PUT", url, hdrs, timeout_ms, &status, &body, &reason) == 0) {
-        if (status == 200 && body.len > 0) {
+        if (status == 200 && body.len > 0 && !strpbrk(buf_str(&body), "\r\n")) {
             token = buf_steal(&body);
             buf_init(&body, HTTP_BODY_MAX);
         } else if (status == 400) {
