@@ -445,7 +445,7 @@ static void web_identity_env_and_refresh(void **state)
 
     /* The issuer rotates the token file; the refresh must read the new one. */
     write_file(token_path, "tok-two");
-    fake_now += 3600 - CREDS_ADVISORY_REFRESH_S - 1; /* 15 min + 1 s left: still cached */
+    fake_now += 3600 - 15 * 60 - 1; /* 15 min + 1 s left: still cached (botocore) */
     assert_int_equal(creds_chain_get(h.chain, &c, &e), 0);
     assert_int_equal(sts.n, 1);
     assert_string_equal(c.access_key_id, "ASIAWI0");
@@ -504,16 +504,23 @@ static void refresh_windows(void **state)
     assert_int_equal(sts.n, 2);
     aws_creds_cleanup(&c);
 
-    /* Mandatory window: a failed refresh is an error. */
-    fake_now = t0 + 3600 - 9 * 60;
+    /* 10 min + 1 s left is still advisory: old keys again. */
+    fake_now = t0 + 3600 - 10 * 60 - 1;
+    assert_int_equal(creds_chain_get(h.chain, &c, &e), 0);
+    assert_string_equal(c.access_key_id, "ASIAAR0");
+    assert_int_equal(sts.n, 3);
+    aws_creds_cleanup(&c);
+
+    /* Mandatory window (under 10 min left): a failed refresh is an error. */
+    fake_now = t0 + 3600 - 10 * 60 + 1;
     assert_int_equal(creds_chain_get(h.chain, &c, &e), -1);
     assert_int_equal(e.code, ERR_AWS);
-    assert_int_equal(sts.n, 3);
+    assert_int_equal(sts.n, 4);
 
     /* It recovers: a successful refresh replaces the keys. */
     sts.fail = 0;
     assert_int_equal(creds_chain_get(h.chain, &c, &e), 0);
-    assert_string_equal(c.access_key_id, "ASIAAR3");
+    assert_string_equal(c.access_key_id, "ASIAAR4");
     assert_int_equal(c.expiration_s, fake_now + 3600);
     aws_creds_cleanup(&c);
 
