@@ -62,6 +62,7 @@ struct probe_evidence {
     int cert_days_left;
     struct probe_attempt *attempts;
     size_t n_attempts;
+    int max_ms;             /* latency budget from the suite, 0 = none (reports) */
 };
 
 struct log_evidence {

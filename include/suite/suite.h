@@ -84,9 +84,13 @@ struct probe_spec {
     int retries;            /* extra attempts on failure; 0 = none */
     int retry_delay_ms;
     bool check_logs;        /* a logs check follows this probe */
-    char *expect_target_group; /* route check: where the rules must send it
-                                  (NULL: the service's group; "" none: the
-                                  default action / a fixed response) */
+    char *expect_target_group; /* route check: where the rules must send it.
+                                  After load it is the service's group for a
+                                  probe of a service (unless the probe names
+                                  another), "" for "no group: the ALB answers
+                                  itself" (default for expect.from
+                                  load_balancer), NULL: not checked (a
+                                  top-level probe with no service). */
     struct expect expect;
     int line, column;       /* where the probe is defined in the suite file */
 };
@@ -139,6 +143,8 @@ struct suite {
     /* Defaults already applied to each probe; kept for reports. */
     int default_timeout_ms;
     bool derived;           /* built from the topology (zero config) */
+    char **notes;           /* derived suites: why a rule got no probe, etc. */
+    size_t n_notes;
 };
 
 /* Load and validate a suite file.  On error *out is NULL and e holds a message
@@ -151,5 +157,19 @@ void suite_free(struct suite *s);
 
 /* A new empty suite with every default applied (caller frees). */
 struct suite *suite_new_defaults(void);
+
+/* Zero config (src/suite/derive.c): a suite derived from the topology — a
+ * service per forwarded target group, a probe per forward rule of the
+ * listener probes go to (the lowest-port HTTP listener, else the first), each
+ * verified against the rule evaluator, and a probe for a fixed-response
+ * default action.  Rules that yield no probe are explained in out->notes.
+ * Returns 0 and a new suite (caller frees), or -1 with e set (ERR_NOTFOUND
+ * when the topology has no listener). */
+int suite_derive(const struct topology *t, struct suite **out, struct err *e);
+
+/* The release helpers for the parts, for code that builds suites by hand. */
+void probe_spec_cleanup(struct probe_spec *p);
+void service_spec_cleanup(struct service_spec *s);
+void expect_cleanup(struct expect *x);
 
 #endif
