@@ -40,6 +40,12 @@ void check_ecs_run(const struct check_ctx *ctx);
 const char *checks_service_group(const struct suite *s, int service_index);
 /* The target group a suite service names, or NULL when discovery did not find it. */
 const struct target_group *checks_service_tg(const struct check_ctx *ctx, const struct service_spec *svc);
+/* The listener probes go through: HTTP:80, else HTTPS:443, else the first. */
+const struct listener *checks_probe_listener(const struct topology *t);
+/* Evaluate the rules for probe p on that listener (see checks/rules.h). */
+struct rules_match;
+int checks_route_of(const struct topology *t, const struct probe_spec *p,
+                    struct rules_match *m, struct err *e);
 /* Health counts for a target group. */
 void checks_tg_health_counts(const struct target_group *tg, int *healthy, int *unhealthy, int *other);
 
