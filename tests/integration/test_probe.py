@@ -404,6 +404,19 @@ try:
         expect(App.seen[-1][1]["host"] == "%s:%d" % (ALB, APP), "Host with a non-default port", o)
     check("Host override, --connect-to, ALBCHECK_CONNECT_TO and --resolve", host_override)
 
+    def proxy_from_env():
+        # libcurl's own environment proxy handling: the request goes to the
+        # proxy with the absolute URL (the ALB name need not resolve here).
+        App.seen.clear()
+        o = one({"path": "/auth/login", "expect": {"status": 200}}, APP,
+                options={"connect_to": []},
+                env_extra={"http_proxy": "http://127.0.0.1:%d" % APP, "no_proxy": ""})
+        expect(o["verdict"] == "pass", "passes through the proxy", o)
+        path, h = App.seen[-1]
+        expect(path == "http://%s/auth/login?albcheck=%s" % (ALB, o["token"]), "absolute URL to the proxy: %s" % path, o)
+        expect(h.get("host") == ALB, "Host is the ALB", o)
+    check("a proxy from the environment (http_proxy) is honoured", proxy_from_env)
+
     # ------------------------------------------------------------ latency budget
     def budget():
         o = one({"path": "/slow", "expect": {"status": 200, "max_ms": 200}}, APP)
