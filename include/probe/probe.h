@@ -12,8 +12,10 @@
  * Evidence conventions: timings (dns_ms … total_ms) are curl's *_TIME_T values,
  * each counted from the start of the transfer (like `curl -w`), tls_ms 0 over
  * HTTP; the evidence describes the last attempt, `attempts` lists them all;
- * the body excerpt holds at most `body_cap` raw bytes and body_total counts
- * every byte that arrived before the transfer ended or was stopped.
+ * the body is read and matched up to `body_cap` bytes (body_truncated when
+ * the transfer was stopped there), the evidence keeps the first
+ * `excerpt_cap` raw bytes of it (body_len), and body_total counts every byte
+ * that arrived before the transfer ended or was stopped.
  *
  * The pure pieces (status ranges, body/header assertions, origin
  * classification, token and trace id formats, URL query appending,
@@ -35,6 +37,7 @@
 
 #define PROBE_CONCURRENCY_DEFAULT 16
 #define PROBE_BODY_CAP_DEFAULT (64u * 1024u)
+#define PROBE_EXCERPT_CAP_DEFAULT (8u * 1024u)
 #define PROBE_HEADERS_CAP (64u * 1024u)     /* response header bytes kept at most */
 #define PROBE_TOKEN_PREFIX "albcheck-"     /* tokens: albcheck-<run-id>-<n> */
 #define PROBE_EXCERPT_SHOWN 200            /* body bytes shown in failure messages */
@@ -57,7 +60,9 @@ struct probe_route {
 
 struct probe_options {
     int concurrency;                /* at most this many transfers at once; 0: 16 */
-    size_t body_cap;                /* body bytes kept per answer; 0: 64 KiB */
+    size_t body_cap;                /* body bytes read per answer (then the transfer
+                                       stops) and matched; 0: 64 KiB */
+    size_t excerpt_cap;             /* body bytes kept in the evidence; 0: 8 KiB */
     const char *const *connect_to;  /* "HOST:PORT:ADDR:PORT" (CURLOPT_CONNECT_TO) */
     size_t n_connect_to;
     const char *const *resolve;     /* "HOST:PORT:ADDR" (CURLOPT_RESOLVE) */
@@ -84,7 +89,7 @@ struct probe_outcome {
 
 /* Run all n probes (spec[i] with route[i]; `routes` may be NULL) against
  * `target`.  *out receives a new array of n outcomes in spec order (free with
- * probe_outcomes_free()).  Probes that had not finished when opt->stop was set
+ * probe_outcomes_free()).  opt may be NULL (defaults).  Probes that had not finished when opt->stop was set
  * or opt->deadline_ms passed are CHECK_SKIP with the reason.  Returns 0, or -1
  * with e set when the run could not start (bad options, curl unusable). */
 int probe_run_all(const struct probe_spec *specs, size_t n,

@@ -50,6 +50,7 @@ struct job {
     struct probe_outcome *out;
     struct probe_evidence *ev;
     size_t body_cap;
+    size_t excerpt_cap;
     int attempts_done;
     bool any_failed;
     bool running, done;
@@ -545,6 +546,14 @@ static bool finish_attempt(struct job *j, CURLcode rc, struct certcache *cc)
             failure = xstrdup("the certificate is not valid yet");
     }
 
+    /* The evidence keeps an excerpt; the assertions above saw the whole
+     * capped body. */
+    if (ev->body_len > j->excerpt_cap) {
+        ev->body_len = j->excerpt_cap;
+        ev->body = xrealloc(ev->body, ev->body_len + 1);
+        ev->body[ev->body_len] = '\0';
+    }
+
     a = xarray_push((void **)&ev->attempts, &ev->n_attempts, &cap_att, sizeof *a);
     a->status = ev->status;
     a->total_ms = ev->total_ms;
@@ -601,7 +610,7 @@ int probe_run_all(const struct probe_spec *specs, size_t n,
                   const struct probe_options *opt,
                   struct probe_outcome **out, struct err *e)
 {
-    struct probe_options o = *opt;
+    struct probe_options o = { 0 };
     struct job *jobs = NULL;
     struct probe_outcome *outs = NULL;
     struct curl_slist *connect_to = NULL, *resolve = NULL;
@@ -612,6 +621,8 @@ int probe_run_all(const struct probe_spec *specs, size_t n,
     int ret = -1;
 
     *out = NULL;
+    if (opt)
+        o = *opt;
     if (!target || !target->host || !*target->host) {
         err_set(e, ERR_USAGE, "probes: no target host (the load balancer's DNS name)");
         goto out;
@@ -626,6 +637,8 @@ int probe_run_all(const struct probe_spec *specs, size_t n,
         o.concurrency = PROBE_CONCURRENCY_DEFAULT;
     if (o.body_cap == 0)
         o.body_cap = PROBE_BODY_CAP_DEFAULT;
+    if (o.excerpt_cap == 0)
+        o.excerpt_cap = PROBE_EXCERPT_CAP_DEFAULT;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         err_set(e, ERR_INTERNAL, "probes: libcurl could not be initialised");
         goto out;
@@ -647,6 +660,7 @@ int probe_run_all(const struct probe_spec *specs, size_t n,
         jobs[i].route = routes ? &routes[i] : NULL;
         jobs[i].out = &outs[i];
         jobs[i].body_cap = o.body_cap;
+        jobs[i].excerpt_cap = o.excerpt_cap;
         outs[i].spec = &specs[i];
         outs[i].index = i + 1;
         outs[i].status = CHECK_SKIP;

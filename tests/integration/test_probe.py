@@ -404,6 +404,19 @@ try:
         expect(App.seen[-1][1]["host"] == "%s:%d" % (ALB, APP), "Host with a non-default port", o)
     check("Host override, --connect-to, ALBCHECK_CONNECT_TO and --resolve", host_override)
 
+    def proxy_from_env():
+        # libcurl's own environment proxy handling: the request goes to the
+        # proxy with the absolute URL (the ALB name need not resolve here).
+        App.seen.clear()
+        o = one({"path": "/auth/login", "expect": {"status": 200}}, APP,
+                options={"connect_to": []},
+                env_extra={"http_proxy": "http://127.0.0.1:%d" % APP, "no_proxy": ""})
+        expect(o["verdict"] == "pass", "passes through the proxy", o)
+        path, h = App.seen[-1]
+        expect(path == "http://%s/auth/login?albcheck=%s" % (ALB, o["token"]), "absolute URL to the proxy: %s" % path, o)
+        expect(h.get("host") == ALB, "Host is the ALB", o)
+    check("a proxy from the environment (http_proxy) is honoured", proxy_from_env)
+
     # ------------------------------------------------------------ latency budget
     def budget():
         o = one({"path": "/slow", "expect": {"status": 200, "max_ms": 200}}, APP)
@@ -477,11 +490,22 @@ try:
         r = run([{"path": "/huge", "timeout_ms": 20000, "expect": {"status": 200}}], APP)
         o = r["outcomes"][0]
         expect(o["verdict"] == "pass", "a truncated body is not an error", o)
-        expect(o["body_truncated"] and o["body_len"] == 65536, "body truncated at 64 KiB", o)
+        expect(o["body_truncated"] and o["body_len"] == 8192, "read stopped at 64 KiB, 8 KiB kept", o)
         expect(o["body_total"] >= 65536 and o["body_total"] < (1 << 30), "stopped early", o)
         expect(r["maxrss_kib"] < 32 * 1024, "peak RSS %d KiB under 32 MiB" % r["maxrss_kib"])
         t.diag("1 GiB body: peak RSS %d KiB, %d bytes read" % (r["maxrss_kib"], o["body_total"]))
     check("a 1 GiB streamed body is truncated with bounded memory", huge)
+
+    def body_caps():
+        # The regex sees the whole capped body (64 KiB), the evidence keeps
+        # an excerpt; a smaller body_cap hides what lies beyond it.
+        o = one({"path": "/huge", "expect": {"status": 200, "body": "^x{60000}"}}, APP)
+        expect(o["verdict"] == "pass" and o["body_len"] == 8192, "matched beyond the excerpt", o)
+        o = one({"path": "/huge", "expect": {"status": 200, "body": "^x{60000}"}}, APP,
+                options={"body_cap": 1024, "excerpt_cap": 100})
+        expect(o["verdict"] == "fail" and o["body_len"] == 100 and o["body_truncated"], "cap applies", o)
+        expect("(%d bytes, truncated)" % o["body_total"] in o["message"], "says truncated", o)
+    check("body_cap bounds what is matched, excerpt_cap what is kept", body_caps)
 
     # ------------------------------------------------------------ broken peers
     def never_ending():

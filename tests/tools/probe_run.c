@@ -7,7 +7,7 @@
  *   input:  {"target": {"scheme": "http", "host": "alb.test", "port": 8080},
  *            "options": {"concurrency": 16, "connect_to": [...], "resolve": [...],
  *                        "connect_to_env": true, "cacert": "...", "insecure": false,
- *                        "body_cap": 65536, "correlation": "both|query|header|off",
+ *                        "body_cap": 65536, "excerpt_cap": 8192, "correlation": "both|query|header|off",
  *                        "query_param": "albcheck", "run_id": "abcd1234",
  *                        "deadline_in_ms": 0},
  *            "probes": [{"id": "auth:GET /x", "service": "auth", "method": "GET",
@@ -274,6 +274,7 @@ int main(int argc, char **argv)
 
     o.concurrency = ival(opts, "concurrency", 0);
     o.body_cap = (size_t)ival(opts, "body_cap", 0);
+    o.excerpt_cap = (size_t)ival(opts, "excerpt_cap", 0);
     o.cacert = json_string_value(json_object_get(opts, "cacert"));
     o.insecure = json_is_true(json_object_get(opts, "insecure"));
     o.query_param = json_string_value(json_object_get(opts, "query_param"));
