@@ -1,6 +1,7 @@
 /* fuzz_config.c — libFuzzer target for the shared config/credentials parser.
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -D_GNU_SOURCE \
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
+ *     -I/usr/include/libxml2 -D_GNU_SOURCE \
  *     tests/fuzz/fuzz_config.c src/aws/config.c src/aws/aws.c src/util/buf.c src/util/err.c \
  *     src/util/xmalloc.c \
  *     -o build/fuzz_config && build/fuzz_config -max_total_time=60
