@@ -189,6 +189,8 @@ static int harness_init(struct harness *h, const char *explicit_profile, struct 
     o.sts.assume_role = fake_assume_role;
     o.sts.assume_role_with_web_identity = fake_assume_web;
     o.imds_timeout_ms = 500;
+    o.container_timeout_ms = 200;
+    o.container_attempts = 1;
     h->chain = creds_chain_new(&o, e);
     return h->chain ? 0 : -1;
 }
@@ -619,6 +621,22 @@ static void process_provider_errors(void **state)
     }
 }
 
+static void container_relative_uri(void **state)
+{
+    (void)state;
+    struct aws_creds c;
+    struct err e;
+    /* The relative URI wins over the full one and goes to 169.254.170.2,
+     * which is not reachable here: a configured source that fails is an
+     * error naming it (no fall-through to instance metadata). */
+    setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc", 1);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/full", 1);
+    assert_int_equal(get_creds(NULL, &c, &e), -1);
+    if (strncmp(e.msg, "container credentials: http://169.254.170.2/v2/credentials/abc", 62) != 0)
+        fail_msg("%s", e.msg);
+    assert_null(strstr(e.msg, "tried"));
+}
+
 static void parse_times(void **state)
 {
     (void)state;
@@ -677,6 +695,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(concurrent_gets_fetch_once, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_found_lists_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(process_provider_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(container_relative_uri, setup, teardown),
         cmocka_unit_test(parse_times),
         cmocka_unit_test(container_url_check),
     };
