@@ -5,10 +5,8 @@
  * the retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE) and the credentials,
  * and builds the struct aws_client the subcommands use.
  *
- * For now credentials come from the environment only (AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) and the region from flags and
- * environment only; the full provider chain and profile files replace the
- * two seams in session.c (session_region(), session_creds_source()).
+ * Settings come from aws/config.h (flags, environment, the shared config and
+ * credentials files); credentials from the provider chain in aws/creds.h.
  */
 #ifndef ALBCHECK_CLI_SESSION_H
 #define ALBCHECK_CLI_SESSION_H
@@ -21,6 +19,9 @@
  * or NULL with e set: ERR_USAGE for no region or a bad AWS_MAX_ATTEMPTS /
  * AWS_RETRY_MODE / endpoint, ERR_CONFIG when no credentials are found. */
 struct aws_client *session_client_new(const struct cli_globals *g, struct err *e);
+/* The client to use for STS calls: the same client, or one signing for the
+ * global endpoint's region when sts_regional_endpoints is legacy (borrowed). */
+struct aws_client *session_sts_client(struct aws_client *c);
 /* Free a client made by session_client_new (NULL is fine). */
 void session_client_free(struct aws_client *c);
 

@@ -1,174 +1,136 @@
-/* session.c — region, endpoints, retries and credentials for the CLI (see session.h). */
+/* session.c — from the command line and environment to an AWS client.
+ *
+ * Settings (region, profile, endpoints, retries) come from aws_settings_resolve
+ * (flags, environment, shared config files); credentials from the AWS CLI's
+ * provider chain (aws/creds.h), whose STS calls are made here with short-lived
+ * clients: AssumeRole signed with the source credentials, AssumeRoleWithWeb-
+ * Identity unsigned, both for the STS signing region.  The session lives in
+ * the client's credentials context, so session_client_free() finds it.
+ */
 #include "cli/session.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/config.h"
+#include "aws/creds.h"
+#include "aws/sts.h"
 #include "util/xmalloc.h"
 
-/* A non-empty environment variable, or NULL. */
-static const char *env(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : NULL;
-}
-
-/* Seam: the region.  The profile's `region` joins here with the config files. */
-static const char *session_region(const struct cli_globals *g)
-{
-    if (g->region && *g->region)
-        return g->region;
-    if (env("AWS_REGION"))
-        return env("AWS_REGION");
-    return env("AWS_DEFAULT_REGION");
-}
-
-/* Environment credentials, copied at start-up; handed out as fresh copies. */
-struct env_creds {
-    struct aws_creds creds;
+struct cli_session {
+    struct aws_settings settings;
+    struct creds_chain *chain;
+    struct aws_client *sts_owned;   /* STS client when it signs for another region */
 };
 
-static int env_creds_get(void *ctx, struct aws_creds *out, struct err *e)
+static int sts_client_for(const struct cli_session *s, struct aws_creds_source creds,
+                          struct aws_client **out, struct err *e)
 {
-    (void)e;
-    const struct env_creds *ec = ctx;
-    aws_creds_copy(out, &ec->creds);
-    return 0;
+    struct aws_client_opts o;
+    memset(&o, 0, sizeof o);
+    aws_settings_client_opts(&s->settings, &o);
+    o.region = s->settings.sts_signing_region;
+    o.creds = creds;
+    *out = aws_client_new(&o, e);
+    return *out ? 0 : -1;
 }
 
-static void env_creds_free(void *ctx)
+static int session_assume_role(void *ctx, const struct aws_creds *source, const char *role_arn,
+                               const char *session_name, const char *external_id, int duration_s,
+                               struct aws_creds *out, struct err *e)
 {
-    struct env_creds *ec = ctx;
-    if (!ec)
-        return;
-    aws_creds_cleanup(&ec->creds);
-    free(ec);
+    struct cli_session *s = ctx;
+    struct aws_client *c = NULL;
+    if (sts_client_for(s, creds_static_source(source), &c, e) < 0)
+        return -1;
+    struct sts_assume_role_params prm = {role_arn, session_name, external_id, duration_s};
+    int rc = sts_assume_role(c, &prm, out, e);
+    aws_client_free(c);
+    return rc;
 }
 
-/* Seam: the credentials source.  The provider chain (branch creds) replaces
- * this function; *ctx_free tells session_client_free how to release out->ctx. */
-static int session_creds_source(const struct cli_globals *g, struct aws_creds_source *out,
-                                void (**ctx_free)(void *), struct err *e)
+static int session_assume_role_web(void *ctx, const char *role_arn, const char *session_name,
+                                   const char *token, int duration_s, struct aws_creds *out,
+                                   struct err *e)
 {
-    if (g->profile)
-        return err_set(e, ERR_CONFIG,
-                       "profiles are not read yet (--profile %s): set AWS_ACCESS_KEY_ID and "
-                       "AWS_SECRET_ACCESS_KEY instead",
-                       g->profile);
-    const char *id = env("AWS_ACCESS_KEY_ID");
-    const char *secret = env("AWS_SECRET_ACCESS_KEY");
-    if (!id && !secret)
-        return err_set(e, ERR_CONFIG,
-                       "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-                       "(tried: environment)");
-    if (!id || !secret)
-        return err_set(e, ERR_CONFIG, "incomplete AWS credentials in the environment: %s is set "
-                                      "but %s is not",
-                       id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
-                       id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
-    struct env_creds *ec = xcalloc(1, sizeof *ec);
-    ec->creds.access_key_id = xstrdup(id);
-    ec->creds.secret_access_key = xstrdup(secret);
-    ec->creds.session_token = xstrdup(env("AWS_SESSION_TOKEN"));
-    ec->creds.source = xstrdup("environment");
-    out->get = env_creds_get;
-    out->ctx = ec;
-    *ctx_free = env_creds_free;
-    return 0;
+    struct cli_session *s = ctx;
+    struct aws_client *c = NULL;
+    struct aws_creds_source unsigned_src = {NULL, NULL}; /* get == NULL: unsigned */
+    if (sts_client_for(s, unsigned_src, &c, e) < 0)
+        return -1;
+    int rc = sts_assume_role_with_web_identity(c, role_arn, session_name, token, duration_s, out, e);
+    aws_client_free(c);
+    return rc;
 }
-
-static int retry_settings(struct aws_client_opts *o, struct err *e)
-{
-    const char *mode = env("AWS_RETRY_MODE");
-    if (mode) {
-        if (strcmp(mode, "standard") == 0)
-            o->retry_mode = AWS_RETRY_STANDARD;
-        else if (strcmp(mode, "legacy") == 0)
-            o->retry_mode = AWS_RETRY_LEGACY;
-        else if (strcmp(mode, "adaptive") == 0)
-            o->retry_mode = AWS_RETRY_ADAPTIVE;
-        else
-            return err_set(e, ERR_USAGE,
-                           "AWS_RETRY_MODE must be standard, legacy or adaptive, not '%s'", mode);
-    }
-    const char *max = env("AWS_MAX_ATTEMPTS");
-    if (max) {
-        char *end;
-        errno = 0;
-        long v = strtol(max, &end, 10);
-        if (errno || end == max || *end || v < 1 || v > 100)
-            return err_set(e, ERR_USAGE,
-                           "AWS_MAX_ATTEMPTS must be a whole number from 1 to 100, not '%s'", max);
-        o->max_attempts = (int)v;
-    }
-    return 0;
-}
-
-/* What the client's credentials ctx points to: the source session.c chose
- * and how to release it, so session_client_free() needs no knowledge of it. */
-struct session_ctx {
-    struct aws_creds_source inner;
-    void (*inner_free)(void *ctx);
-};
 
 static int session_creds_get(void *ctx, struct aws_creds *out, struct err *e)
 {
-    struct session_ctx *sc = ctx;
-    return sc->inner.get(sc->inner.ctx, out, e);
+    struct cli_session *s = ctx;
+    return creds_chain_get(s->chain, out, e);
 }
 
-static void session_ctx_free(struct session_ctx *sc)
+static void session_close(struct cli_session *s)
 {
-    if (!sc)
+    if (!s)
         return;
-    if (sc->inner_free)
-        sc->inner_free(sc->inner.ctx);
-    free(sc);
+    aws_client_free(s->sts_owned);
+    creds_chain_free(s->chain);
+    aws_settings_cleanup(&s->settings);
+    free(s);
 }
 
 struct aws_client *session_client_new(const struct cli_globals *g, struct err *e)
 {
+    struct cli_session *s = xcalloc(1, sizeof *s);
+    struct aws_settings_input in;
+    memset(&in, 0, sizeof in);
+    in.region = g->region;
+    in.profile = g->profile;
+    in.endpoint_url = g->endpoint_url;
+    in.profile_explicit = g->profile != NULL; /* --profile: env keys are skipped */
+    struct aws_client *c = NULL;
+    if (aws_settings_resolve(&in, &s->settings, e) < 0)
+        goto fail; /* no region → ERR_USAGE (exit 2) */
+    struct creds_chain_opts co;
+    memset(&co, 0, sizeof co);
+    co.settings = &s->settings;
+    co.sts.assume_role = session_assume_role;
+    co.sts.assume_role_with_web_identity = session_assume_role_web;
+    co.sts.ctx = s;
+    s->chain = creds_chain_new(&co, e);
+    if (!s->chain)
+        goto fail;
     struct aws_client_opts o;
     memset(&o, 0, sizeof o);
-    struct session_ctx *sc = NULL;
-    struct aws_client *c = NULL;
-
-    o.region = session_region(g);
-    if (!o.region) {
-        err_set(e, ERR_USAGE, "no AWS region: use --region, AWS_REGION or AWS_DEFAULT_REGION, "
-                              "or set region in the profile");
-        goto out;
-    }
-    for (int s = 0; s < AWS_SVC_COUNT; s++) {
-        const struct aws_service_info *si = aws_service_info((enum aws_service)s);
-        char name[96];
-        snprintf(name, sizeof name, "AWS_ENDPOINT_URL_%s", si->env_suffix);
-        o.endpoints[s] = g->endpoint_url ? g->endpoint_url
-                         : env(name)     ? env(name)
-                                         : env("AWS_ENDPOINT_URL");
-    }
-    if (retry_settings(&o, e) < 0)
-        goto out;
-    sc = xcalloc(1, sizeof *sc);
-    if (session_creds_source(g, &sc->inner, &sc->inner_free, e) < 0)
-        goto out;
+    aws_settings_client_opts(&s->settings, &o);
     o.creds.get = session_creds_get;
-    o.creds.ctx = sc;
+    o.creds.ctx = s;
     c = aws_client_new(&o, e);
-    if (c)
-        sc = NULL; /* owned by the client now, freed by session_client_free */
-out:
-    session_ctx_free(sc);
+    if (!c)
+        goto fail;
+    if (strcmp(s->settings.sts_signing_region, s->settings.region) != 0) {
+        struct aws_creds_source src = {session_creds_get, s};
+        if (sts_client_for(s, src, &s->sts_owned, e) < 0)
+            goto fail;
+    }
     return c;
+fail:
+    aws_client_free(c);
+    session_close(s);
+    return NULL;
+}
+
+struct aws_client *session_sts_client(struct aws_client *c)
+{
+    struct cli_session *s = c ? aws_client_creds_ctx(c) : NULL;
+    return s && s->sts_owned ? s->sts_owned : c;
 }
 
 void session_client_free(struct aws_client *c)
 {
     if (!c)
         return;
-    struct session_ctx *sc = aws_client_creds_ctx(c);
+    struct cli_session *s = aws_client_creds_ctx(c);
     aws_client_free(c);
-    session_ctx_free(sc);
+    session_close(s);
 }
