@@ -60,6 +60,29 @@ void check_health_run(const struct check_ctx *ctx)
             buf_appends(&bad, bad.len ? "; " : "");
             describe_target(&bad, t);
         }
+        /* Every running task of the service wired to this group must be a
+         * registered, non-draining target: a deregistered task still runs
+         * and costs money but serves nothing. */
+        const struct ecs_service *es = topology_service_for_tg(ctx->topo, tg->arn);
+        for (size_t k = 0; es && k < es->n_tasks; k++) {
+            const struct ecs_task *task = &es->tasks[k];
+            if (task->last_status && strcmp(task->last_status, "RUNNING") != 0)
+                continue;
+            const struct target *found = NULL;
+            for (size_t ip = 0; ip < task->n_private_ips && !found; ip++)
+                for (size_t x = 0; x < tg->n_targets; x++)
+                    if (tg->targets[x].id && strcmp(tg->targets[x].id, task->private_ips[ip]) == 0)
+                        found = &tg->targets[x];
+            const char *tip = task->n_private_ips ? task->private_ips[0] : "no ip";
+            if (!found) {
+                buf_printf(&bad, "%srunning task %s (%s) is not registered in %s",
+                           bad.len ? "; " : "", task->id ? task->id : "?", tip, tg->name);
+                unhealthy++;
+            } else if (found->state && (strcmp(found->state, "draining") == 0 ||
+                                        strcmp(found->state, "unused") == 0)) {
+                unhealthy++; /* already described above, with its reason */
+            }
+        }
         int min = svc->min_healthy;
         if (tg->n_targets == 0)
             check_set(c, CHECK_FAIL, "%s has no registered targets (needs %d healthy)", tg->name,
