@@ -142,12 +142,11 @@ static int put_cp(struct buf *b, uint32_t cp, enum esc_mode m)
             return buf_appendc(b, (char)cp);
         break;
     case ESC_GH_PROP:
-        if (cp == ':')
-            return buf_appends(b, "%3A");
-        if (cp == ',')
-            return buf_appends(b, "%2C");
-        /* fall through */
     case ESC_GH_DATA:
+        if (m == ESC_GH_PROP && cp == ':')
+            return buf_appends(b, "%3A");
+        if (m == ESC_GH_PROP && cp == ',')
+            return buf_appends(b, "%2C");
         if (cp == '%')
             return buf_appends(b, "%25");
         if (cp == '\r')
