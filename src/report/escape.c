@@ -116,7 +116,12 @@ static int put_cp(struct buf *b, uint32_t cp, enum esc_mode m)
         case '>': return buf_appends(b, "&gt;");
         case '"': if (m != ESC_XML) return buf_appends(b, "&quot;"); break;
         case '\'': if (m != ESC_XML) return buf_appends(b, "&#39;"); break;
-        case '|': if (m == ESC_MD_CELL) return buf_appends(b, "&#124;"); break;
+        case '|': case '[': case ']': case '(': case ')': case '*': case '_':
+        case '`': case '~': case '!': case '\\': case '#':
+            /* markdown syntax: as a numeric reference it is only text */
+            if (m == ESC_MD_CELL)
+                return buf_printf(b, "&#%u;", (unsigned)cp);
+            break;
         default: break;
         }
     }
