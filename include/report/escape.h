@@ -25,7 +25,9 @@
  *   ESC_GH_PROP   GitHub workflow command property: ESC_GH_DATA plus : and ,
  *                 as %3A %2C.
  *   ESC_MD_CELL   a cell of a GitHub-flavoured markdown table: HTML escaping,
- *                 | as &#124;, newlines as a space, controls shown.
+ *                 markdown punctuation (| [ ] ( ) * _ ` ~ ! \ #) as numeric
+ *                 references so it stays text, newlines as a space, controls
+ *                 shown.
  */
 #ifndef ALBCHECK_REPORT_ESCAPE_H
 #define ALBCHECK_REPORT_ESCAPE_H

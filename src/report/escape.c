@@ -116,7 +116,12 @@ static int put_cp(struct buf *b, uint32_t cp, enum esc_mode m)
         case '>': return buf_appends(b, "&gt;");
         case '"': if (m != ESC_XML) return buf_appends(b, "&quot;"); break;
         case '\'': if (m != ESC_XML) return buf_appends(b, "&#39;"); break;
-        case '|': if (m == ESC_MD_CELL) return buf_appends(b, "&#124;"); break;
+        case '|': case '[': case ']': case '(': case ')': case '*': case '_':
+        case '`': case '~': case '!': case '\\': case '#':
+            /* markdown syntax: as a numeric reference it is only text */
+            if (m == ESC_MD_CELL)
+                return buf_printf(b, "&#%u;", (unsigned)cp);
+            break;
         default: break;
         }
     }
@@ -142,12 +147,11 @@ static int put_cp(struct buf *b, uint32_t cp, enum esc_mode m)
             return buf_appendc(b, (char)cp);
         break;
     case ESC_GH_PROP:
-        if (cp == ':')
-            return buf_appends(b, "%3A");
-        if (cp == ',')
-            return buf_appends(b, "%2C");
-        /* fall through */
     case ESC_GH_DATA:
+        if (m == ESC_GH_PROP && cp == ':')
+            return buf_appends(b, "%3A");
+        if (m == ESC_GH_PROP && cp == ',')
+            return buf_appends(b, "%2C");
         if (cp == '%')
             return buf_appends(b, "%25");
         if (cp == '\r')

@@ -99,9 +99,9 @@ int report_github_summary(FILE *out, const struct run_result *r, const struct re
                run_count(r, CHECK_PASS), run_count(r, CHECK_FAIL), run_count(r, CHECK_ERROR),
                run_count(r, CHECK_FLAKY), run_count(r, CHECK_SKIP), report_run_seconds(r));
     if (r->alb_name || r->region) {
-        buf_appends(&b, " · load balancer `");
+        buf_appends(&b, " · load balancer ");
         esc_appends(&b, r->alb_name ? r->alb_name : "?", ESC_MD_CELL);
-        buf_appends(&b, "` in ");
+        buf_appends(&b, " in ");
         esc_appends(&b, r->region ? r->region : "?", ESC_MD_CELL);
     }
     buf_appends(&b, "\n\n| status | check | group | message |\n|---|---|---|---|\n");

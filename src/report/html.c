@@ -670,21 +670,24 @@ static void write_topology(FILE *out, const struct run_result *r)
 
 /* ------------------------------------------------------------ routes */
 
-/* The logs check that follows probe p (same correlation token). */
-static const struct check_result *logs_for(const struct run_result *r, const struct check_result *p)
+/* The check of `kind` that belongs with probe p: for logs the one carrying
+ * the same correlation token; otherwise (and for a logs check that has no
+ * evidence, e.g. skipped) the one whose id has the same part after the first
+ * ':' ("route:auth:GET /x" goes with "probe:auth:GET /x"). */
+static const struct check_result *related(const struct run_result *r, const struct check_result *p,
+                                          const char *kind)
 {
-    if (!p->probe || !p->probe->token)
-        return NULL;
-    for (size_t i = 0; i < r->n_checks; i++) {
+    if (strcmp(kind, "logs") == 0 && p->probe && p->probe->token)
+        for (size_t i = 0; i < r->n_checks; i++) {
+            const struct check_result *c = &r->checks[i];
+            if (c->log && c->log->token && strcmp(c->log->token, p->probe->token) == 0)
+                return c;
+        }
+    const char *suffix = p->id ? strchr(p->id, ':') : NULL;
+    for (size_t i = 0; suffix && i < r->n_checks; i++) {
         const struct check_result *c = &r->checks[i];
-        if (c->log && c->log->token && strcmp(c->log->token, p->probe->token) == 0)
-            return c;
-    }
-    /* A logs check that was skipped has no evidence: match it by id. */
-    for (size_t i = 0; i < r->n_checks; i++) {
-        const struct check_result *c = &r->checks[i];
-        if (c->kind && strcmp(c->kind, "logs") == 0 && c->id && p->id && strchr(p->id, ':') &&
-            strcmp(strchr(c->id, ':') ? strchr(c->id, ':') : "", strchr(p->id, ':')) == 0)
+        const char *cs = c->id ? strchr(c->id, ':') : NULL;
+        if (c != p && c->kind && strcmp(c->kind, kind) == 0 && cs && strcmp(cs, suffix) == 0)
             return c;
     }
     return NULL;
@@ -701,15 +704,16 @@ static void write_routes(FILE *out, const struct run_result *r)
         return;
     }
     fputs("<div class=\"scroll\"><table class=\"routes\">\n<thead><tr><th>request</th><th>service</th>"
-          "<th>rule → target group</th><th>probe</th><th>answer</th><th class=\"num\">latency</th>"
-          "<th>log line</th></tr></thead>\n<tbody>\n", out);
+          "<th>rule → target group</th><th>route</th><th>probe</th><th>answer</th>"
+          "<th class=\"num\">latency</th><th>log line</th></tr></thead>\n<tbody>\n", out);
     for (size_t i = 0; i < r->n_checks; i++) {
         const struct check_result *c = &r->checks[i];
         const struct probe_evidence *p = c->probe;
         if (!p)
             continue;
-        const struct check_result *lc = logs_for(r, c);
-        bool bad = failing(c->status) || (lc && failing(lc->status));
+        const struct check_result *lc = related(r, c, "logs");
+        const struct check_result *rc = related(r, c, "route");
+        bool bad = failing(c->status) || (lc && failing(lc->status)) || (rc && failing(rc->status));
         fprintf(out, "<tr%s><td class=\"mono\">", bad ? " class=\"row-bad\"" : "");
         char *path = url_path(p->url);
         h(out, p->method ? p->method : "GET");
@@ -737,6 +741,11 @@ static void write_routes(FILE *out, const struct run_result *r)
             fputs("—", out);
         }
         free(path);
+        fputs("</td><td>", out);
+        if (rc)
+            badge(out, rc->status);
+        else
+            fputs("<span class=\"note\">—</span>", out);
         fputs("</td><td>", out);
         badge(out, c->status);
         fputs("</td><td>", out);

@@ -61,6 +61,8 @@ def main():
         for name in RUNS:
             check_run(out, name)
         check_hostile(out)
+        check_unreachable(out)
+        check_github_env(tmp)
         check_atomic(tmp)
         check_stdout()
     finally:
@@ -216,6 +218,54 @@ def check_hostile(out):
     with open(os.path.join(out, "hostile.gh"), "rb") as f:
         gh = f.read()
     t.ok(b"\x1b" not in gh and b"\\x1b[31m" in gh, "hostile: ESC in a message is made visible in ::error")
+
+
+def check_unreachable(out):
+    """AWS could not be reached: no topology, no checks, a run-level error."""
+    with open(os.path.join(out, "unreachable.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    t.ok(doc["exit_status"] == 3 and doc["verdict"] == "error" and doc["topology"] is None
+         and doc["checks"] == [] and "Connection refused" in doc["run"]["fatal"],
+         "unreachable: JSON says exit 3, verdict error, no topology, the reason")
+    xml_path = os.path.join(out, "unreachable.xml")
+    if XSD and os.path.exists(XSD):
+        p = run("xmllint", "--noout", "--schema", XSD, xml_path)
+        t.ok(p.returncode == 0, "unreachable: JUnit XML validates", diag=p.stderr.decode()[:2000])
+    else:
+        t.skip("unreachable: JUnit XML validates", "$SHARED/junit/junit-10.xsd not available")
+    root = ET.parse(xml_path).getroot()
+    cases = root.findall("./testsuite/testcase")
+    t.ok(len(cases) == 1 and cases[0].find("error") is not None
+         and "Connection refused" in cases[0].find("error").get("message")
+         and root.get("errors") == "1",
+         "unreachable: JUnit has one <error> testcase saying why nothing ran")
+    with open(os.path.join(out, "unreachable.html"), "rb") as f:
+        html = f.read()
+    p = run("xmllint", "--html", "--noout", os.path.join(out, "unreachable.html"))
+    t.ok(p.returncode == 0 and not html_errors(p.stderr) and b"topology is not available" in html
+         and b"Connection refused" in html, "unreachable: HTML parses and says why")
+
+
+def check_github_env(tmp):
+    """GITHUB_ACTIONS=true: report_write_all() annotates on stdout and
+    appends (never truncates) the step summary."""
+    out = os.path.join(tmp, "gh")
+    summary = os.path.join(tmp, "summary.md")
+    with open(summary, "w") as f:
+        f.write("earlier step\n")
+    env = dict(os.environ, GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=summary)
+    p = run(SAMPLE, out, str(PORT), env=env)
+    lines = p.stdout.decode("utf-8").splitlines()
+    t.ok(p.returncode == 0 and lines and all(l.startswith("::error title=") for l in lines),
+         "GITHUB_ACTIONS=true: ::error annotations on stdout", diag=p.stdout.decode()[:500])
+    with open(summary, encoding="utf-8") as f:
+        md = f.read()
+    t.ok(md.startswith("earlier step\n") and md.count("## albcheck") == 4,
+         "GITHUB_ACTIONS=true: one summary per run appended to $GITHUB_STEP_SUMMARY")
+    env = dict(os.environ)
+    env.pop("GITHUB_ACTIONS", None)
+    p = run(SAMPLE, out, str(PORT), env=env)
+    t.eq(p.stdout, b"", "without GITHUB_ACTIONS nothing is printed")
 
 
 def check_atomic(tmp):

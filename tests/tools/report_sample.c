@@ -6,8 +6,11 @@
  *
  *   report_sample OUTDIR [PORT]
  *
- * writes OUTDIR/{pass,fail,hostile}.{xml,html,json,md,gh} (.md the GitHub step
- * summary, .gh the ::error annotations).  PORT is the port the hostile <img>
+ * writes OUTDIR/{pass,fail,hostile,unreachable}.{xml,html,json,md,gh} (.md the
+ * GitHub step summary, .gh the ::error annotations; "unreachable" is a run
+ * where AWS could not be reached: no topology, no checks, a run-level error).
+ * With GITHUB_ACTIONS=true, report_write_all() also prints the annotations on
+ * stdout and appends to $GITHUB_STEP_SUMMARY.  PORT is the port the hostile <img>
  * points at (default 9).
  *
  *   report_sample --stdout FORMATS
@@ -208,7 +211,7 @@ static struct check_result *add(struct run_result *r, const char *kind, const ch
     return c;
 }
 
-enum scenario { PASSING, FAILING, HOSTILE };
+enum scenario { PASSING, FAILING, HOSTILE, UNREACHABLE };
 
 static unsigned char *hostile_body(int port, size_t *len)
 {
@@ -247,8 +250,20 @@ static unsigned char *hostile_body(int port, size_t *len)
 
 static struct run_result *make_run(enum scenario sc, struct topology **topo_out, int port)
 {
-    static const char *ids[] = {"pass-0001", "fail-0002", "hostile-0003"};
+    static const char *ids[] = {"pass-0001", "fail-0002", "hostile-0003", "unreachable-0004"};
     struct run_result *r = run_result_new(ids[sc]);
+    if (sc == UNREACHABLE) {
+        *topo_out = NULL;
+        r->suite_name = xstrdup("shop microservices");
+        r->region = xstrdup("eu-west-1");
+        r->started_ms = T0;
+        r->finished_ms = T0 + 3100;
+        r->fatal = xstrdup("DescribeLoadBalancers: could not connect to "
+                           "https://elasticloadbalancing.eu-west-1.amazonaws.com: Connection refused");
+        r->fatal_exit = EXIT_AWS;
+        run_add_timing(r, "discovery", 3.1);
+        return r;
+    }
     struct topology *t = make_topology(sc == FAILING);
     r->topology = t;
     *topo_out = t;
@@ -372,7 +387,8 @@ static int write_one(const char *dir, const char *stem, struct run_result *r)
     char *json = xasprintf("%s/%s.json", dir, stem);
     char *md = xasprintf("%s/%s.md", dir, stem);
     char *gh = xasprintf("%s/%s.gh", dir, stem);
-    struct report_opts o = {.junit_path = junit, .html_path = html, .json_path = json};
+    struct report_opts o = {.junit_path = junit, .html_path = html, .json_path = json,
+                            .github = report_github_enabled()};
     int rc = report_write_all(r, &o, &e);
     if (rc < 0) {
         fprintf(stderr, "report_sample: %s\n", e.msg);
@@ -420,9 +436,9 @@ int main(int argc, char **argv)
         return rc < 0 ? err_exit_status(e.code) : 0;
     }
     int port = argc > 2 ? atoi(argv[2]) : 9;
-    static const char *stems[] = {"pass", "fail", "hostile"};
+    static const char *stems[] = {"pass", "fail", "hostile", "unreachable"};
     int rc = 0;
-    for (int sc = PASSING; sc <= HOSTILE; sc++) {
+    for (int sc = PASSING; sc <= UNREACHABLE; sc++) {
         struct topology *t = NULL;
         struct run_result *r = make_run((enum scenario)sc, &t, port);
         if (write_one(argv[1], stems[sc], r) < 0)

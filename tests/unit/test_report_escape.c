@@ -70,6 +70,8 @@ static const struct esc_case cases[] = {
     {B("\x1b[31m\0"), ESC_GH_DATA, "\\x1b[31m\\x00"},
     /* markdown table cells */
     {B("a|b\nc <i>"), ESC_MD_CELL, "a&#124;b c &lt;i&gt;"},
+    {B("[x](http://e) *b* `c`"), ESC_MD_CELL, "&#91;x&#93;&#40;http://e&#41; &#42;b&#42; &#96;c&#96;"},
+    {B("[x](y)"), ESC_HTML, "[x](y)"},
     {B(""), ESC_XML, ""},
 };
 
@@ -255,6 +257,17 @@ static void console_lines(void **state)
     report_console_check(f, p, &o);
     fclose(f);
     assert_string_equal(out, "\033[32mPASS \033[0m probe GET /y — fine\n");
+    free(out);
+
+    /* The summary line: counts, verdict in words, duration, exit status. */
+    r->started_ms = 1000;
+    r->finished_ms = 3500;
+    f = open_memstream(&out, &len);
+    o.color = false;
+    report_console_summary(f, r, &o);
+    fclose(f);
+    assert_string_equal(out, "\n2 checks: 1 passed, 1 failed, 0 errors, 0 flaky, 0 skipped in 2.5 s\n"
+                             "FAIL: 1 of 2 checks failed (exit 1)\n");
     free(out);
     run_result_free(r);
 }

@@ -393,6 +393,35 @@ static void glob_primitives(void **state)
     assert_false(rules_cidr_match("10.0.0.0/33", "10.0.0.1"));
 }
 
+static void order_sorts_by_priority_default_last(void **state)
+{
+    (void)state;
+    enum { N = 257 };
+    struct rspec specs[N];
+    char conds[N][32];
+    /* priorities 1..N-1 scattered through the array, the default in the middle */
+    for (size_t i = 0; i < N; i++) {
+        size_t j = i < N / 2 ? i : i - 1; /* 0..N-2 over the non-default rules */
+        int prio = i == N / 2 ? 0 : (int)((j * 97) % (N - 1)) + 1; /* 97 ⊥ 256: a permutation */
+        snprintf(conds[i], sizeof conds[i], "path=/r%d", prio);
+        specs[i].priority = prio;
+        specs[i].conds = prio ? conds[i] : NULL;
+        specs[i].action = "fixed:200";
+    }
+    struct listener l;
+    build_listener(&l, specs, N);
+    size_t *ix = rules_order(&l);
+    for (size_t k = 0; k + 1 < N; k++)
+        assert_true(l.rules[ix[k]].priority < l.rules[ix[k + 1]].priority);
+    assert_true(l.rules[ix[N - 1]].is_default);
+    free(ix);
+    struct rules_request rq = {.path = "/r200"};
+    struct rules_match m;
+    assert_int_equal(rules_evaluate(&l, &rq, &m, NULL), 0);
+    assert_int_equal(m.priority, 200);
+    listener_cleanup(&l);
+}
+
 /* ------------------------------------------------------------ lint */
 
 static const struct rspec lint_specs[] = {
@@ -641,6 +670,7 @@ int main(void)
         cmocka_unit_test(evaluator_table),
         cmocka_unit_test(default_actions_when_no_default_rule),
         cmocka_unit_test(glob_primitives),
+        cmocka_unit_test(order_sorts_by_priority_default_last),
         cmocka_unit_test(lint_finds_shadowed_rules_and_unreached_groups),
         cmocka_unit_test(lint_clean_listener_has_no_findings),
         cmocka_unit_test(derive_builds_a_verified_suite),
