@@ -304,8 +304,11 @@ static void phase_probes(struct runner *x, struct probe_phase *pp)
     } else {
         pp->n = s->n_probes;
         pp->origin = xcalloc(pp->n, sizeof *pp->origin);
-        for (size_t i = 0; i < pp->n; i++)
+        for (size_t i = 0; i < pp->n; i++) {
             pp->origin[i] = pp->out[i].ev ? pp->out[i].ev->origin : ORIGIN_NONE;
+            if (pp->out[i].ev)
+                pp->out[i].ev->max_ms = s->probes[i].expect.max_ms; /* for the latency chart */
+        }
         probe_record(x->r, s, pp->out, pp->n);
     }
     run_add_timing(x->r, "probes", mono_s() - t0);
