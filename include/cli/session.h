@@ -24,4 +24,8 @@ struct aws_client *session_client_new(const struct cli_globals *g, struct err *e
 /* Free a client made by session_client_new (NULL is fine). */
 void session_client_free(struct aws_client *c);
 
+/* Set o->retry_mode and o->max_attempts from AWS_RETRY_MODE and
+ * AWS_MAX_ATTEMPTS when set; -1 with ERR_USAGE when a value is invalid. */
+int session_retry_settings(struct aws_client_opts *o, struct err *e);
+
 #endif

@@ -79,7 +79,7 @@ static int session_creds_source(const struct cli_globals *g, struct aws_creds_so
     return 0;
 }
 
-static int retry_settings(struct aws_client_opts *o, struct err *e)
+int session_retry_settings(struct aws_client_opts *o, struct err *e)
 {
     const char *mode = env("AWS_RETRY_MODE");
     if (mode) {
@@ -149,7 +149,7 @@ struct aws_client *session_client_new(const struct cli_globals *g, struct err *e
                          : env(name)     ? env(name)
                                          : env("AWS_ENDPOINT_URL");
     }
-    if (retry_settings(&o, e) < 0)
+    if (session_retry_settings(&o, e) < 0)
         goto out;
     sc = xcalloc(1, sizeof *sc);
     if (session_creds_source(g, &sc->inner, &sc->inner_free, e) < 0)
