@@ -389,8 +389,10 @@ static int call(struct aws_client *c, const struct call_spec *cs, struct err *e)
         char what[160];
         if (ee->aws_code[0])
             snprintf(what, sizeof what, "HTTP %d %s", r.status, ee->aws_code);
-        else if (r.status)
+        else if (r.status && ee->code == ERR_AWS)
             snprintf(what, sizeof what, "HTTP %d", r.status);
+        else if (r.status)
+            snprintf(what, sizeof what, "HTTP %d, %s error", r.status, err_code_name(ee->code));
         else
             snprintf(what, sizeof what, "%s error", err_code_name(ee->code));
         aws_http_response_cleanup(&r);

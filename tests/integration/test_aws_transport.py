@@ -259,6 +259,24 @@ def main():
                      "Content-Length" if kind == "status" else "chunked"),
                  diag="%s %r" % (p.returncode, p.error))
 
+        # --- an endpoint with a path; concurrent calls on one client -------------------
+        srv.script([("status", 200, RULES_OK, XML_CT)])
+        p = run([url + "elb/api", "elbv2", "DescribeRules"])
+        t.ok(p.returncode == 0 and srv.requests[0]["path"] == "/elb/api",
+             "an endpoint path is posted to", diag=[r["path"] for r in srv.requests])
+        srv.script([("stall", 0.2, ("status", 200, "{}", JSON_CT))])
+        p = run(["--threads", "8", url, "ecs", "ListClusters"])
+        t.ok(p.returncode == 0 and "calls: 8/8" in p.stdout and "attempts: 8" in p.stdout
+             and "stat: ECS.ListClusters calls=8 attempts=8 failures=0" in p.stdout
+             and len(srv.requests) == 8,
+             "8 concurrent calls on one client all succeed and are counted",
+             diag=p.stdout + p.stderr)
+        srv.script([throttle_json("c1"), ("status", 200, "{}", JSON_CT)])
+        p = run(["--threads", "6", "--no-sleep", url, "ecs", "ListClusters"])
+        t.ok(p.returncode == 0 and "calls: 6/6" in p.stdout and "attempts: 7" in p.stdout,
+             "concurrent calls: one throttled attempt is retried, 7 attempts in all",
+             diag=p.stdout + p.stderr)
+
         # --- -v trace never shows secrets ---------------------------------------------------
         srv.script([throttle_xml("v1"), ("status", 200, RULES_OK, XML_CT)])
         p = run(["--no-sleep", url, "elbv2", "DescribeRules"], {"AWS_SESSION_TOKEN": TOKEN},
