@@ -384,6 +384,7 @@ static int call(struct aws_client *c, const struct call_spec *cs, struct err *e)
             .http_status = r.status,
             .aws_code = ee->aws_code,
             .timed_out = r.timed_out,
+            .permanent = r.permanent,
         };
         enum aws_retry_class cls = aws_retry_classify(c->retry_mode, &f);
         char what[160];

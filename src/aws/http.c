@@ -215,8 +215,11 @@ static int transport_error(CURL *c, CURLcode cc, const char *errbuf, const struc
     case CURLE_PARTIAL_FILE:
         return err_set(e, ERR_NET, "%s: %s: the answer was cut short (%s)", what, url, detail);
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+        x->r->permanent = true;
+        return err_set(e, ERR_NET, "%s: %s: TLS failed: %s", what, url, detail);
+    case CURLE_SSL_CONNECT_ERROR:
         return err_set(e, ERR_NET, "%s: %s: TLS failed: %s", what, url, detail);
     default:
         break;

@@ -11,8 +11,10 @@ AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, connection reuse, what is sent, and that
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 from scripted_server import ScriptedServer
@@ -294,9 +296,37 @@ def main():
         leaked = [s for s in (SECRET, TOKEN, sig, "Signature=", "Authorization", KEY) if s and s in p.stderr + p.stdout]
         t.ok(len(sig) == 64 and not leaked, "-v: no secret, token, key or signature in the output",
              diag=leaked)
+        tls_cases(t)
     finally:
         srv.stop()
     return t.done()
+
+
+def tls_cases(t):
+    """TLS is verified by default; --ca-file trusts a bundle; --insecure skips checks."""
+    if not shutil.which("openssl"):
+        t.skip("TLS verification", "the openssl command is not installed")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        tls = ScriptedServer(cert, key)
+        try:
+            tls.script([("status", 200, RULES_OK, XML_CT)])
+            p = run(["--no-sleep", tls.url, "elbv2", "DescribeRules"])
+            t.ok(p.returncode == 3 and p.info.get("code") == "network" and "TLS" in p.error
+                 and p.attempts == 1,
+                 "https with an untrusted certificate is refused by default, not retried",
+                 diag="%s %s %r" % (p.returncode, p.attempts, p.error))
+            p = run(["--ca-file", cert, tls.url, "elbv2", "DescribeRules"])
+            t.ok(p.returncode == 0 and "<RuleArn>" in p.stdout,
+                 "https verified against --ca-file succeeds", diag=p.stderr)
+            p = run(["--insecure", tls.url, "elbv2", "DescribeRules"])
+            t.eq(p.returncode, 0, "https with verification off (--insecure) succeeds")
+        finally:
+            tls.stop()
 
 
 if __name__ == "__main__":

@@ -105,6 +105,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: awscall [-v] [--max-attempts N] [--timeout-ms N] "
                     "[--connect-timeout-ms N] [--max-bytes N] [--no-sleep] [--unsigned] "
+                    "[--threads N] [--insecure] [--ca-file PEM] "
                     "ENDPOINT SERVICE OPERATION [ARGS]\n");
     return EXIT_USAGE;
 }
@@ -120,6 +121,8 @@ int main(int argc, char **argv)
         {"unsigned", no_argument, NULL, 'u'},
         {"verbose", no_argument, NULL, 'v'},
         {"threads", required_argument, NULL, 'T'},
+        {"insecure", no_argument, NULL, 'k'},
+        {"ca-file", required_argument, NULL, 'C'},
         {0, 0, 0, 0},
     };
     struct aws_client_opts o;
@@ -142,6 +145,8 @@ int main(int argc, char **argv)
         case 'u': unsigned_req = 1; break;
         case 'v': log_set_verbosity(log_verbosity() + 1); break;
         case 'T': threads = atoi(optarg); break;
+        case 'k': o.insecure = true; break;
+        case 'C': o.ca_file = optarg; break;
         default: return usage();
         }
     }
