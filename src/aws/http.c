@@ -249,7 +249,12 @@ int aws_http_post(struct aws_http *h, const char *what, const char *url,
         hl = t;
     }
     /* No "Expect: 100-continue" round trip for bodies over 1 KiB. */
-    hl = curl_slist_append(hl, "Expect:");
+    struct curl_slist *expect = curl_slist_append(hl, "Expect:");
+    if (!expect) {
+        err_set(e, ERR_INTERNAL, "%s: out of memory", what);
+        goto out;
+    }
+    hl = expect;
 
     curl_easy_setopt(c, CURLOPT_SHARE, h->share);
     curl_easy_setopt(c, CURLOPT_URL, url);
