@@ -159,7 +159,8 @@ stack-down:
 # ---------------------------------------------------------------- demo
 
 demo: deps
-	@sh tests/tools/demo.sh
+	@$(MAKE) --no-print-directory albcheck
+	@PYTHON=$(PYTHON) sh tests/tools/demo.sh
 
 install: albcheck
 	install -d $(DESTDIR)$(PREFIX)/bin

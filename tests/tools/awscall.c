@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "aws/client.h"
+#include "aws/config.h"
 #include "cli/session.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -131,10 +132,16 @@ int main(int argc, char **argv)
     err_clear(&e);
     int max_attempts = 0, unsigned_req = 0, threads = 0, c;
     o.region = getenv("AWS_REGION") ? getenv("AWS_REGION") : "us-east-1";
-    if (session_retry_settings(&o, &e) < 0) {
+    /* AWS_RETRY_MODE / AWS_MAX_ATTEMPTS (and the profile's) as the CLI reads them. */
+    struct aws_settings_input sin = {.region = o.region};
+    struct aws_settings set = {0};
+    if (aws_settings_resolve(&sin, &set, &e) < 0) {
         fprintf(stderr, "error: %s\n", e.msg);
         return EXIT_USAGE;
     }
+    o.retry_mode = set.retry_mode;
+    o.max_attempts = set.max_attempts;
+    aws_settings_cleanup(&set);
     while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
         switch (c) {
         case 'm': max_attempts = atoi(optarg); break;
