@@ -67,8 +67,8 @@ def usage_cases(t):
              diag="rc=%d stderr=%r" % (p.returncode, p.stderr))
     p = albcheck(["whoami"], {"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"})
     t.ok(p.returncode == 2 and p.stderr.count("\n") == 1 and
-         "no AWS region: use --region, AWS_REGION or AWS_DEFAULT_REGION, or set region in the "
-         "profile" in p.stderr, "no region: one line, exit 2", diag=p.stderr)
+         "no AWS region: use --region, AWS_REGION or AWS_DEFAULT_REGION, or set region in "
+         "profile 'default'" in p.stderr, "no region: one line, exit 2", diag=p.stderr)
     p = albcheck(["whoami", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:1/"])
     t.ok(p.returncode == 3 and "no AWS credentials" in p.stderr and p.stderr.count("\n") == 1,
          "no credentials: one line, exit 3", diag="rc=%d %r" % (p.returncode, p.stderr))
