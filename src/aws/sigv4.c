@@ -491,7 +491,7 @@ static int build_canonical(const struct sigv4_request *req, const struct sigv4_p
         goto fail_limit;
     if (form == SIGV4_QUERY) {
         char expires[32];
-        snprintf(expires, sizeof(expires), "%d", p->expires_s);
+        snprintf(expires, sizeof(expires), "%d", p->expires_s > 0 ? p->expires_s : 3600);
         if (buf_printf(&credential, "%s/%s/%s/%s/aws4_request", p->access_key_id, date, p->region,
                        p->service) < 0 ||
             qparam_adds(&q, &nq, &capq, "X-Amz-Algorithm", SIGV4_ALGORITHM) < 0 ||
