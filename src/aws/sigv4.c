@@ -15,9 +15,11 @@
  *  - query: each "k=v" item is percent-decoded, then encoded with the
  *    unreserved set ("%20" for space); '+' is a literal plus (encoded %2B),
  *    not a space.  Items are sorted by encoded key, then encoded value.
- *  - headers: names lower-cased; values trimmed, runs of whitespace
- *    (space, tab, CR, LF, VT, FF — so folded continuation lines too) become
- *    one space; repeated names are joined with ',' in the order given.
+ *  - headers: names lower-cased; values trimmed, runs of whitespace (space,
+ *    tab, VT, FF) become one space; repeated names are joined with ',' in
+ *    the order given, and so are the lines of a folded value ("v1\n  v2"
+ *    → "v1,v2", as the official vectors expect; botocore would give
+ *    "v1 v2", so the client never sends folded values).
  *    Hop-by-hop headers and User-Agent/X-Amzn-Trace-Id are never signed
  *    (botocore's list): proxies and HTTP libraries rewrite them.
  */
@@ -351,22 +353,32 @@ static char *lower_name(const char *name)
     return r;
 }
 
+/* Trim a value and collapse each run of whitespace to one space; a line
+ * break inside the value (obsolete line folding: "a\n  b") separates values
+ * the way repeated headers do, so it becomes ',' (the official
+ * get-header-value-multiline vector: "value1,value2,value3"). */
 static char *trim_value(const char *v)
 {
     struct buf b;
-    bool pending_space = false;
+    bool pending_space = false, pending_comma = false;
 
     buf_init(&b, 0);
     for (const unsigned char *p = (const unsigned char *)(v ? v : ""); *p; p++) {
+        if (*p == '\r' || *p == '\n') {
+            pending_comma = b.len > 0;
+            continue;
+        }
         if (is_space(*p)) {
             pending_space = b.len > 0;
             continue;
         }
-        if ((pending_space && buf_appendc(&b, ' ') < 0) || buf_appendc(&b, (char)*p) < 0) {
+        if ((pending_comma && buf_appendc(&b, ',') < 0) ||
+            (!pending_comma && pending_space && buf_appendc(&b, ' ') < 0) ||
+            buf_appendc(&b, (char)*p) < 0) {
             buf_cleanup(&b);
             return NULL;
         }
-        pending_space = false;
+        pending_space = pending_comma = false;
     }
     return buf_steal(&b);
 }
