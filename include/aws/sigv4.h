@@ -49,7 +49,7 @@ struct sigv4_params {
     bool normalize_path;            /* remove "." / ".." and repeated "/" (true for all but S3) */
     bool sign_body;                 /* add and sign x-amz-content-sha256 */
     bool omit_session_token;        /* add X-Amz-Security-Token after signing, unsigned */
-    int expires_s;                  /* presign only: X-Amz-Expires */
+    int expires_s;                  /* presign only: X-Amz-Expires (0: 3600) */
 };
 
 enum sigv4_form {

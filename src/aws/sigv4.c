@@ -15,9 +15,11 @@
  *  - query: each "k=v" item is percent-decoded, then encoded with the
  *    unreserved set ("%20" for space); '+' is a literal plus (encoded %2B),
  *    not a space.  Items are sorted by encoded key, then encoded value.
- *  - headers: names lower-cased; values trimmed, runs of whitespace
- *    (space, tab, CR, LF, VT, FF — so folded continuation lines too) become
- *    one space; repeated names are joined with ',' in the order given.
+ *  - headers: names lower-cased; values trimmed, runs of whitespace (space,
+ *    tab, VT, FF) become one space; repeated names are joined with ',' in
+ *    the order given, and so are the lines of a folded value ("v1\n  v2"
+ *    → "v1,v2", as the official vectors expect; botocore would give
+ *    "v1 v2", so the client never sends folded values).
  *    Hop-by-hop headers and User-Agent/X-Amzn-Trace-Id are never signed
  *    (botocore's list): proxies and HTTP libraries rewrite them.
  */
@@ -88,31 +90,40 @@ void sigv4_amz_date(time_t now, char out[17])
         memcpy(out, "19700101T000000Z", 17);
 }
 
-/* HMAC-SHA256 with a MAC fetched once per signature (fetching is the costly
- * part of EVP_MAC; the chain below computes five HMACs). */
-static int hmac_sha256(EVP_MAC *mac, const void *key, size_t key_len, const void *msg,
-                       size_t msg_len, unsigned char out[32])
+/* An HMAC-SHA256 context, created once per signature: fetching the MAC
+ * and its digest is the costly part of EVP_MAC, and the key derivation plus
+ * the signature compute five HMACs.  NULL if OpenSSL cannot provide it. */
+static EVP_MAC_CTX *hmac_ctx_new(void)
 {
-    static const char empty = 0;
     char digest[] = "SHA256";
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
         OSSL_PARAM_construct_end(),
     };
-    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+
+    EVP_MAC_free(mac); /* the context keeps its own reference */
+    if (ctx && !EVP_MAC_CTX_set_params(ctx, params)) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
+/* HMAC-SHA256 of msg under key; each call re-keys ctx. */
+static int hmac_sha256(EVP_MAC_CTX *ctx, const void *key, size_t key_len, const void *msg,
+                       size_t msg_len, unsigned char out[32])
+{
+    static const char empty = 0;
     size_t out_len = 0;
-    int rc = -1;
 
     if (!msg)
         msg = &empty;
-    if (!ctx || !EVP_MAC_init(ctx, key, key_len, params) ||
-        !EVP_MAC_update(ctx, msg, msg_len) || !EVP_MAC_final(ctx, out, &out_len, 32) ||
-        out_len != 32)
-        goto out;
-    rc = 0;
-out:
-    EVP_MAC_CTX_free(ctx);
-    return rc;
+    if (!ctx || !EVP_MAC_init(ctx, key, key_len, NULL) || !EVP_MAC_update(ctx, msg, msg_len) ||
+        !EVP_MAC_final(ctx, out, &out_len, 32) || out_len != 32)
+        return -1;
+    return 0;
 }
 
 static bool is_unreserved(unsigned char c)
@@ -351,22 +362,32 @@ static char *lower_name(const char *name)
     return r;
 }
 
+/* Trim a value and collapse each run of whitespace to one space; a line
+ * break inside the value (obsolete line folding: "a\n  b") separates values
+ * the way repeated headers do, so it becomes ',' (the official
+ * get-header-value-multiline vector: "value1,value2,value3"). */
 static char *trim_value(const char *v)
 {
     struct buf b;
-    bool pending_space = false;
+    bool pending_space = false, pending_comma = false;
 
     buf_init(&b, 0);
     for (const unsigned char *p = (const unsigned char *)(v ? v : ""); *p; p++) {
+        if (*p == '\r' || *p == '\n') {
+            pending_comma = b.len > 0;
+            continue;
+        }
         if (is_space(*p)) {
             pending_space = b.len > 0;
             continue;
         }
-        if ((pending_space && buf_appendc(&b, ' ') < 0) || buf_appendc(&b, (char)*p) < 0) {
+        if ((pending_comma && buf_appendc(&b, ',') < 0) ||
+            (!pending_comma && pending_space && buf_appendc(&b, ' ') < 0) ||
+            buf_appendc(&b, (char)*p) < 0) {
             buf_cleanup(&b);
             return NULL;
         }
-        pending_space = false;
+        pending_space = pending_comma = false;
     }
     return buf_steal(&b);
 }
@@ -491,7 +512,7 @@ static int build_canonical(const struct sigv4_request *req, const struct sigv4_p
         goto fail_limit;
     if (form == SIGV4_QUERY) {
         char expires[32];
-        snprintf(expires, sizeof(expires), "%d", p->expires_s);
+        snprintf(expires, sizeof(expires), "%d", p->expires_s > 0 ? p->expires_s : 3600);
         if (buf_printf(&credential, "%s/%s/%s/%s/aws4_request", p->access_key_id, date, p->region,
                        p->service) < 0 ||
             qparam_adds(&q, &nq, &capq, "X-Amz-Algorithm", SIGV4_ALGORITHM) < 0 ||
@@ -560,7 +581,7 @@ int sigv4_string_to_sign(const char *canonical_request, const struct sigv4_param
 }
 
 /* The signing key: HMAC chain over date, region, service, "aws4_request". */
-static int signing_key(EVP_MAC *mac, const struct sigv4_params *p, unsigned char key[32],
+static int signing_key(EVP_MAC_CTX *mac, const struct sigv4_params *p, unsigned char key[32],
                        struct err *e)
 {
     char date[9];
@@ -593,16 +614,16 @@ out:
 
 int sigv4_signing_key(const struct sigv4_params *p, unsigned char key[32], struct err *e)
 {
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *mac = hmac_ctx_new();
     int rc = signing_key(mac, p, key, e);
-    EVP_MAC_free(mac);
+    EVP_MAC_CTX_free(mac);
     return rc;
 }
 
 int sigv4_signature(const char *string_to_sign, const struct sigv4_params *p, char out_hex[65],
                     struct err *e)
 {
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *mac = hmac_ctx_new();
     unsigned char key[32], sig[32];
     int rc = -1;
 
@@ -619,7 +640,7 @@ int sigv4_signature(const char *string_to_sign, const struct sigv4_params *p, ch
     rc = 0;
 out:
     OPENSSL_cleanse(key, sizeof(key));
-    EVP_MAC_free(mac);
+    EVP_MAC_CTX_free(mac);
     return rc;
 }
 

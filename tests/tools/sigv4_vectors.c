@@ -96,7 +96,8 @@ static int parse_request(char *text, size_t len, struct parsed *p)
         }
         if ((cur[0] == ' ' || cur[0] == '\t') && p->n_headers) {
             struct sigv4_header *h = &p->headers[p->n_headers - 1];
-            char *joined = xasprintf("%s %.*s", h->value, (int)l, cur);
+            /* Keep the fold: the signer reads each line as one more value. */
+            char *joined = xasprintf("%s\n%.*s", h->value, (int)l, cur);
             h->value = own(p, joined);
         } else {
             char *hl = own(p, xstrndup(cur, l));

@@ -99,7 +99,7 @@ static void canonical_request_cases(void **state)
     static const struct sigv4_header trim_hdrs[] = {
         {"Host", "example.amazonaws.com"},
         {"My-Header1", "  a   b \t c  "},
-        {"X-Folded", "one\r\n  two\n\tthree"},
+        {"X-Folded", "one\r\n  two \n\tthree"},
     };
     static const struct sigv4_header dup_hdrs[] = {
         {"x-b", "2"}, {"Host", "h:8443"}, {"X-B", " 1 "}, {"x-a", ""}, {"X-b", "3"},
@@ -152,9 +152,9 @@ static void canonical_request_cases(void **state)
         {"query: broken escapes stay literal", "/", "a=%zz&b=%4", host_only, 1, true,
          "GET\n/\na=%25zz&b=%254\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"
          "host;x-amz-date\n" EMPTY_SHA256},
-        {"header trim, collapse, folded lines", "/", NULL, trim_hdrs, 3, true,
+        {"header trim, collapse; folded lines are comma-joined values", "/", NULL, trim_hdrs, 3, true,
          "GET\n/\n\nhost:example.amazonaws.com\nmy-header1:a b c\nx-amz-date:20150830T123600Z\n"
-         "x-folded:one two three\n\nhost;my-header1;x-amz-date;x-folded\n" EMPTY_SHA256},
+         "x-folded:one,two,three\n\nhost;my-header1;x-amz-date;x-folded\n" EMPTY_SHA256},
         {"repeated headers joined in order, sorted, empty value", "/", NULL, dup_hdrs, 5, true,
          "GET\n/\n\nhost:h:8443\nx-a:\nx-amz-date:20150830T123600Z\nx-b:2,1,3\n\n"
          "host;x-a;x-amz-date;x-b\n" EMPTY_SHA256},
