@@ -88,7 +88,7 @@ void check_health_run(const struct check_ctx *ctx)
             check_set(c, CHECK_FAIL, "%s has no registered targets (needs %d healthy)", tg->name,
                       min);
         else if (healthy < min || unhealthy > 0 || (other > 0 && healthy < min))
-            check_set(c, CHECK_FAIL, "%s: %d of %zu targets healthy (needs %d, none unhealthy): %s",
+            check_set(c, CHECK_FAIL, "%s: %d of %zu targets healthy (%d healthy and none unhealthy required): %s",
                       tg->name, healthy, tg->n_targets, min, buf_str(&bad));
         else if (other > 0)
             check_set(c, CHECK_PASS, "%s: %d of %zu targets healthy; also %s", tg->name, healthy,

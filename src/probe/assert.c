@@ -212,7 +212,7 @@ enum probe_origin probe_classify_origin(int status, const struct kv *headers, si
         return o;
     }
     if (route && route->target_group)
-        *detail = xasprintf("%d from the service (a target of %s)", status, route->target_group);
+        *detail = xasprintf("%d from a service target (the rules send it to %s)", status, route->target_group);
     else
         *detail = xasprintf("%d from the service%s%s%s", status, server ? " (Server: " : "",
                             server ? server : "", server ? ")" : "");

@@ -96,7 +96,7 @@ static void min_healthy_and_empty_groups(void **state)
     tg->n_targets = 0;
     fx_set(&e->s->services[0].target_group, "nope-tg");
     check_health_run(&e->ctx);
-    assert_non_null(strstr(find(e->r, "health:order-tg")->message, "2 of 2 targets healthy (needs 3"));
+    assert_non_null(strstr(find(e->r, "health:order-tg")->message, "2 of 2 targets healthy (3 healthy and none unhealthy required"));
     assert_non_null(strstr(find(e->r, "health:product-tg")->message, "no registered targets"));
     assert_non_null(strstr(find(e->r, "health:nope-tg")->message, "not found"));
 }

@@ -292,7 +292,7 @@ static void origin_table(void **state)
           "404 from the service (Server: gunicorn)" },
         { 301, elb, 2, "", NULL, ORIGIN_LOAD_BALANCER,
           "301 from the load balancer itself (Server: awselb/2.0)" },
-        { 503, app, 1, "busy", &order, ORIGIN_SERVICE, "503 from the service (a target of order-tg)" },
+        { 503, app, 1, "busy", &order, ORIGIN_SERVICE, "503 from a service target (the rules send it to order-tg)" },
         { 200, NULL, 0, "", NULL, ORIGIN_SERVICE, "200 from the service" },
         { 0, NULL, 0, "", &order, ORIGIN_NONE, "no answer" },
     };
