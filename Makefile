@@ -47,8 +47,14 @@ else ifeq ($(BUILD),asan)
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CFLAGS_ALL += -O1 -g3 $(SAN)
 LDFLAGS    += $(SAN)
+else ifeq ($(BUILD),fuzz)
+# libFuzzer: the library is instrumented; each target links -fsanitize=fuzzer.
+CC := clang
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS_ALL += -O1 -g $(SAN) -fsanitize=fuzzer-no-link
+LDFLAGS    += $(SAN)
 else
-$(error BUILD must be debug, release or asan, not '$(BUILD)')
+$(error BUILD must be debug, release, asan or fuzz, not '$(BUILD)')
 endif
 
 SRCS      := $(shell find src -name '*.c' | LC_ALL=C sort)
@@ -64,7 +70,7 @@ TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILDDIR)/tests/tools/%)
 
 .PHONY: all deps test unit demo install clean sigv4-vectors stack-up stack-down \
-        bench fuzz valgrind check-build
+        bench fuzz fuzz-build valgrind
 
 all: albcheck
 
@@ -94,6 +100,32 @@ $(BUILDDIR)/tests/tools/%: tests/tools/%.c $(LIB)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
 unit: $(UNIT_BINS) $(TOOL_BINS)
+
+# ---------------------------------------------------------------- fuzzing
+
+# make fuzz FUZZ_SECONDS=N: build every tests/fuzz/fuzz_<name>.c with libFuzzer
+# (clang, ASan + UBSan) and run each for N seconds on tests/fuzz/corpus/<name>/.
+# Crashes land in build/fuzz/artifacts/; each becomes a regression test.
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/tests/fuzz/%)
+
+build/fuzz/tests/fuzz/%: tests/fuzz/%.c build/fuzz/libalbcheck.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< build/fuzz/libalbcheck.a $(LDLIBS_ALL)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=fuzz fuzz-build
+	@mkdir -p build/fuzz/artifacts
+	@for f in $(FUZZ_BINS); do \
+	  n=$${f##*/fuzz_}; mkdir -p tests/fuzz/corpus/$$n build/fuzz/corpus/$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/ \
+	     build/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>build/fuzz/$$n.log || { tail -30 build/fuzz/$$n.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' build/fuzz/$$n.log | sed 's/^/   /'; \
+	done
 
 # ---------------------------------------------------------------- set-up
 

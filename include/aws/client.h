@@ -56,6 +56,11 @@ struct aws_client;
 struct aws_client *aws_client_new(const struct aws_client_opts *opts, struct err *e);
 void aws_client_free(struct aws_client *c);
 const char *aws_client_region(const struct aws_client *c);
+/* The endpoint URL used for svc (borrowed), for messages. */
+const char *aws_client_endpoint(const struct aws_client *c, enum aws_service svc);
+/* The credentials source's ctx as given in the options (borrowed), so the
+ * owner of the source can free it after aws_client_free(). */
+void *aws_client_creds_ctx(const struct aws_client *c);
 
 /* Ordered key/value list for Query requests. Keys and values are copied. */
 struct aws_query {
@@ -67,6 +72,9 @@ void aws_query_add(struct aws_query *q, const char *key, const char *value);
 /* Key from a format, e.g. aws_query_addf(q, arn, "Names.member.%zu", i + 1). */
 void aws_query_addf(struct aws_query *q, const char *value, const char *keyfmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A list parameter: name.member.1=values[0], name.member.2=values[1], … */
+void aws_query_add_list(struct aws_query *q, const char *name, const char *const *values,
+                        size_t n);
 void aws_query_cleanup(struct aws_query *q);
 
 /* Query protocol: POST Action=<action>&Version=<svc version>&<params>.

@@ -10,7 +10,10 @@
 #include "model/result.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/pool.h"
 #include "util/xmalloc.h"
+
+#include <pthread.h>
 
 static void buf_grows_and_stays_terminated(void **state)
 {
@@ -89,6 +92,43 @@ static void run_exit_status_follows_checks(void **state)
     run_result_free(r);
 }
 
+struct pool_counter {
+    pthread_mutex_t lock;
+    int done;
+    struct pool *pool;
+    int spawn; /* tasks each first-level task submits */
+};
+
+static void leaf_task(void *arg)
+{
+    struct pool_counter *pc = arg;
+    pthread_mutex_lock(&pc->lock);
+    pc->done++;
+    pthread_mutex_unlock(&pc->lock);
+}
+
+static void parent_task(void *arg)
+{
+    struct pool_counter *pc = arg;
+    for (int i = 0; i < pc->spawn; i++)
+        pool_submit(pc->pool, leaf_task, pc);
+    leaf_task(pc);
+}
+
+static void pool_waits_for_nested_tasks(void **state)
+{
+    (void)state;
+    struct pool_counter pc = {.lock = PTHREAD_MUTEX_INITIALIZER, .spawn = 5};
+    pc.pool = pool_new(4);
+    for (int i = 0; i < 20; i++)
+        pool_submit(pc.pool, parent_task, &pc);
+    pool_wait(pc.pool);
+    assert_int_equal(pc.done, 20 * 6);
+    pool_submit(pc.pool, leaf_task, &pc);
+    pool_free(pc.pool);
+    assert_int_equal(pc.done, 20 * 6 + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -97,6 +137,7 @@ int main(void)
         cmocka_unit_test(buf_trunc_keeps_prefix),
         cmocka_unit_test(err_prefix_and_exit_status),
         cmocka_unit_test(run_exit_status_follows_checks),
+        cmocka_unit_test(pool_waits_for_nested_tasks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
