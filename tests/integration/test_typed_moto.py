@@ -128,6 +128,20 @@ def build_stack():
                                  "HttpRequestMethodConfig": {"Values": ["GET", "POST"]}}],
                     Actions=[{"Type": "forward", "TargetGroupArn": tgs["order"]}])
 
+    # Header, query-string and host conditions with a weighted forward.
+    elb.create_rule(ListenerArn=s["listener_arn"], Priority=5,
+                    Conditions=[{"Field": "host-header",
+                                 "HostHeaderConfig": {"Values": ["api.example.com"]}},
+                                {"Field": "http-header",
+                                 "HttpHeaderConfig": {"HttpHeaderName": "X-Canary",
+                                                      "Values": ["yes"]}},
+                                {"Field": "query-string",
+                                 "QueryStringConfig": {"Values": [{"Key": "v", "Value": "2"},
+                                                                  {"Value": "beta"}]}}],
+                    Actions=[{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+                        {"TargetGroupArn": tgs["auth"], "Weight": 90},
+                        {"TargetGroupArn": tgs["order"], "Weight": 10}]}}])
+
     ecs.create_cluster(clusterName="MicroservicesCluster")
     td = ecs.register_task_definition(
         family="auth-service", networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
@@ -242,16 +256,29 @@ def check_listeners_and_rules(s):
         out = []
         for c in r["Conditions"]:
             vals = c.get("Values") or []
+            header, query = None, []
             for key in ("PathPatternConfig", "HostHeaderConfig", "HttpRequestMethodConfig",
-                        "SourceIpConfig"):
+                        "SourceIpConfig", "HttpHeaderConfig"):
                 if key in c and c[key].get("Values"):
                     vals = c[key]["Values"]
-            out.append((c["Field"], vals))
+            if "HttpHeaderConfig" in c:
+                header = c["HttpHeaderConfig"]["HttpHeaderName"]
+            if "QueryStringConfig" in c:
+                vals = []
+                query = [(q.get("Key"), q["Value"]) for q in c["QueryStringConfig"]["Values"]]
+            out.append((c["Field"], vals, header, query))
         return out
 
-    t.eq([[(c["field"], c["values"]) for c in g["conditions"]] for g in got],
+    t.eq([[(c["field"], c["values"], c["header_name"], [(q["key"], q["value"]) for q in c["query"]])
+           for c in g["conditions"]] for g in got],
          [want_conditions(w) for w in want],
-         "DescribeRules: conditions in both forms normalised into values")
+         "DescribeRules: conditions in both forms normalised (values, header name, query)")
+    t.eq([len(g["conditions"]) for g in got], [3, 1, 2, 1, 0],
+         "DescribeRules: the rules built here, in priority order")
+    weights = [[(x["target_group_arn"], x["weight"]) for x in a["targets"]]
+               for a in got[0]["actions"]]
+    t.eq(weights, [[(s["tgs"]["auth"], 90), (s["tgs"]["order"], 10)]],
+         "DescribeRules: ForwardConfig target groups with weights")
     t.eq([got_action_view(g["actions"]) for g in got], [action_view(w["Actions"]) for w in want],
          "DescribeRules: forward and fixed-response actions")
     err = dump("describe-rules", s["listener_arn"] + "0", expect_rc=3)
