@@ -1,7 +1,7 @@
 /* fuzz_aws_json.c — libFuzzer target: arbitrary bytes through jansson and
  * every JSON 1.1 answer parser (ECS and CloudWatch Logs).  Each parser must
  * either succeed or fail with an error message naming its operation; never
- * crash, leak or read out of bounds.  Build and run: tests/fuzz/run.sh aws_json 60
+ * crash, leak or read out of bounds.  Run: make fuzz (FUZZ_SECONDS=N)
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * and every Query-protocol answer parser (ELBv2's six and CloudFormation's
  * DescribeStackResources).  Each parser must either succeed or fail with an
  * error message naming its operation; never crash, leak or read out of
- * bounds.  Build and run: tests/fuzz/run.sh elbv2_xml 60
+ * bounds.  Run: make fuzz (FUZZ_SECONDS=N)
  */
 #include <stdint.h>
 #include <stdlib.h>
