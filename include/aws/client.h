@@ -1,9 +1,11 @@
 /* client.h — calling AWS: transport, signing, retries, errors, call counts.
  *
  * One struct aws_client serves every service and may be used from several
- * threads at once (discovery runs independent calls concurrently): each
- * thread gets its own curl easy handle, connections are shared per host, and
- * the retry quota, credentials cache and call counters are locked.
+ * threads at once (discovery runs independent calls concurrently): each call
+ * takes a curl easy handle from a locked pool, connections and DNS are shared
+ * per host through a locked CURLSH, and the retry quota and call counters are
+ * locked.  Credentials are fetched from the source before every attempt (the
+ * source caches and refreshes; see aws.h).
  *
  * Two protocol entry points: aws_query_call() (ELBv2, STS, CloudFormation —
  * form-encoded POST, XML answer parsed with libxml2) and aws_json_call() (ECS,

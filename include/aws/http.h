@@ -36,6 +36,7 @@ struct aws_http_response {
     char error_type[128];
     char content_type[128];
     bool timed_out;             /* transport failure was a timeout */
+    bool permanent;             /* transport failure retrying cannot fix (TLS verification) */
 };
 
 void aws_http_response_init(struct aws_http_response *r, size_t max_bytes);

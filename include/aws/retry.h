@@ -37,6 +37,7 @@ struct aws_attempt_failure {
     int http_status;          /* 0 when no answer came */
     const char *aws_code;     /* the wire error code or NULL/"" */
     bool timed_out;           /* the transport timed out */
+    bool permanent;           /* a transport failure retrying cannot fix (TLS verification) */
 };
 
 /* Classify a failed attempt for `mode`. */

@@ -68,6 +68,11 @@ int sigv4_string_to_sign(const char *canonical_request, const struct sigv4_param
 int sigv4_signature(const char *string_to_sign, const struct sigv4_params *p,
                     char out_hex[65], struct err *e);
 
+/* The derived signing key (kSigning) for p's secret, date, region and
+ * service: HMAC chain over "AWS4"+secret, date, region, service,
+ * "aws4_request".  Exposed for the key-derivation known-answer test. */
+int sigv4_signing_key(const struct sigv4_params *p, unsigned char key[32], struct err *e);
+
 /* Hex SHA-256 of a payload (the canonical request's last line). */
 void sigv4_payload_hash(const void *body, size_t len, char out_hex[65]);
 /* "20150830T123600Z" */

@@ -384,13 +384,16 @@ static int call(struct aws_client *c, const struct call_spec *cs, struct err *e)
             .http_status = r.status,
             .aws_code = ee->aws_code,
             .timed_out = r.timed_out,
+            .permanent = r.permanent,
         };
         enum aws_retry_class cls = aws_retry_classify(c->retry_mode, &f);
         char what[160];
         if (ee->aws_code[0])
             snprintf(what, sizeof what, "HTTP %d %s", r.status, ee->aws_code);
-        else if (r.status)
+        else if (r.status && ee->code == ERR_AWS)
             snprintf(what, sizeof what, "HTTP %d", r.status);
+        else if (r.status)
+            snprintf(what, sizeof what, "HTTP %d, %s error", r.status, err_code_name(ee->code));
         else
             snprintf(what, sizeof what, "%s error", err_code_name(ee->code));
         aws_http_response_cleanup(&r);

@@ -54,12 +54,13 @@ static xmlNodePtr find_elem(xmlNodePtr n, const char *name)
 }
 
 /* Copy s into out, collapsing runs of whitespace and dropping control
- * characters, so a message always fits on one line. */
-static void one_line(const char *s, size_t len, char *out, size_t out_size)
+ * characters, so a message always fits on one line.  Returns true when all
+ * of s fitted. */
+static bool one_line(const char *s, size_t len, char *out, size_t out_size)
 {
-    size_t o = 0;
+    size_t o = 0, i = 0;
     bool space = false;
-    for (size_t i = 0; i < len && s[i] && o + 1 < out_size; i++) {
+    for (; i < len && s[i] && o + 1 < out_size; i++) {
         unsigned char c = (unsigned char)s[i];
         if (isspace(c) || c < 0x20 || c == 0x7f) {
             space = o > 0;
@@ -71,6 +72,9 @@ static void one_line(const char *s, size_t len, char *out, size_t out_size)
         out[o++] = (char)c;
     }
     out[o] = '\0';
+    while (i < len && s[i] && (isspace((unsigned char)s[i]) || (unsigned char)s[i] < 0x20))
+        i++;
+    return i >= len || !s[i];
 }
 
 static void copy_field(char *dst, size_t dst_size, const char *src)
@@ -202,7 +206,7 @@ int aws_error_from_answer(const char *op, const struct aws_answer *a, struct err
             err_set(e, code, "%s: %s %s", op, pe.code, tail);
     } else {
         char excerpt[161];
-        one_line(body, len, excerpt, sizeof excerpt);
+        bool whole = one_line(body, len, excerpt, sizeof excerpt);
         const char *reason = reason_phrase(a->http_status);
         char status[64];
         if (reason)
@@ -213,7 +217,7 @@ int aws_error_from_answer(const char *op, const struct aws_answer *a, struct err
         if (excerpt[0])
             err_set(e, ERR_AWS, "%s: %s, not an AWS answer (%s%s%s): %s%s", op, status, ct,
                     pe.request_id[0] ? ", request id " : "", pe.request_id, excerpt,
-                    len > strlen(excerpt) ? "…" : "");
+                    whole ? "" : "…");
         else
             err_set(e, ERR_AWS, "%s: %s with an empty body, not an AWS answer%s%s", op, status,
                     pe.request_id[0] ? ", request id " : "", pe.request_id);

@@ -215,8 +215,11 @@ static int transport_error(CURL *c, CURLcode cc, const char *errbuf, const struc
     case CURLE_PARTIAL_FILE:
         return err_set(e, ERR_NET, "%s: %s: the answer was cut short (%s)", what, url, detail);
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+        x->r->permanent = true;
+        return err_set(e, ERR_NET, "%s: %s: TLS failed: %s", what, url, detail);
+    case CURLE_SSL_CONNECT_ERROR:
         return err_set(e, ERR_NET, "%s: %s: TLS failed: %s", what, url, detail);
     default:
         break;
@@ -246,7 +249,12 @@ int aws_http_post(struct aws_http *h, const char *what, const char *url,
         hl = t;
     }
     /* No "Expect: 100-continue" round trip for bodies over 1 KiB. */
-    hl = curl_slist_append(hl, "Expect:");
+    struct curl_slist *expect = curl_slist_append(hl, "Expect:");
+    if (!expect) {
+        err_set(e, ERR_INTERNAL, "%s: out of memory", what);
+        goto out;
+    }
+    hl = expect;
 
     curl_easy_setopt(c, CURLOPT_SHARE, h->share);
     curl_easy_setopt(c, CURLOPT_URL, url);

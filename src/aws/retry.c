@@ -77,6 +77,8 @@ enum aws_retry_class aws_retry_classify(enum aws_retry_mode mode,
      * a size cap, a local problem or a malformed 2xx answer will not. */
     if (f->code != ERR_NET && f->code != ERR_AWS && f->code != ERR_PARSE)
         return AWS_RETRY_NONE;
+    if (f->code == ERR_NET && f->permanent)
+        return AWS_RETRY_NONE;
     if (f->code == ERR_NET)
         return f->timed_out ? AWS_RETRY_TIMEOUT : AWS_RETRY_TRANSIENT;
     bool legacy = mode == AWS_RETRY_LEGACY;

@@ -11,8 +11,10 @@ AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, connection reuse, what is sent, and that
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 from scripted_server import ScriptedServer
@@ -259,6 +261,24 @@ def main():
                      "Content-Length" if kind == "status" else "chunked"),
                  diag="%s %r" % (p.returncode, p.error))
 
+        # --- an endpoint with a path; concurrent calls on one client -------------------
+        srv.script([("status", 200, RULES_OK, XML_CT)])
+        p = run([url + "elb/api", "elbv2", "DescribeRules"])
+        t.ok(p.returncode == 0 and srv.requests[0]["path"] == "/elb/api",
+             "an endpoint path is posted to", diag=[r["path"] for r in srv.requests])
+        srv.script([("stall", 0.2, ("status", 200, "{}", JSON_CT))])
+        p = run(["--threads", "8", url, "ecs", "ListClusters"])
+        t.ok(p.returncode == 0 and "calls: 8/8" in p.stdout and "attempts: 8" in p.stdout
+             and "stat: ECS.ListClusters calls=8 attempts=8 failures=0" in p.stdout
+             and len(srv.requests) == 8,
+             "8 concurrent calls on one client all succeed and are counted",
+             diag=p.stdout + p.stderr)
+        srv.script([throttle_json("c1"), ("status", 200, "{}", JSON_CT)])
+        p = run(["--threads", "6", "--no-sleep", url, "ecs", "ListClusters"])
+        t.ok(p.returncode == 0 and "calls: 6/6" in p.stdout and "attempts: 7" in p.stdout,
+             "concurrent calls: one throttled attempt is retried, 7 attempts in all",
+             diag=p.stdout + p.stderr)
+
         # --- -v trace never shows secrets ---------------------------------------------------
         srv.script([throttle_xml("v1"), ("status", 200, RULES_OK, XML_CT)])
         p = run(["--no-sleep", url, "elbv2", "DescribeRules"], {"AWS_SESSION_TOKEN": TOKEN},
@@ -276,9 +296,37 @@ def main():
         leaked = [s for s in (SECRET, TOKEN, sig, "Signature=", "Authorization", KEY) if s and s in p.stderr + p.stdout]
         t.ok(len(sig) == 64 and not leaked, "-v: no secret, token, key or signature in the output",
              diag=leaked)
+        tls_cases(t)
     finally:
         srv.stop()
     return t.done()
+
+
+def tls_cases(t):
+    """TLS is verified by default; --ca-file trusts a bundle; --insecure skips checks."""
+    if not shutil.which("openssl"):
+        t.skip("TLS verification", "the openssl command is not installed")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        tls = ScriptedServer(cert, key)
+        try:
+            tls.script([("status", 200, RULES_OK, XML_CT)])
+            p = run(["--no-sleep", tls.url, "elbv2", "DescribeRules"])
+            t.ok(p.returncode == 3 and p.info.get("code") == "network" and "TLS" in p.error
+                 and p.attempts == 1,
+                 "https with an untrusted certificate is refused by default, not retried",
+                 diag="%s %s %r" % (p.returncode, p.attempts, p.error))
+            p = run(["--ca-file", cert, tls.url, "elbv2", "DescribeRules"])
+            t.ok(p.returncode == 0 and "<RuleArn>" in p.stdout,
+                 "https verified against --ca-file succeeds", diag=p.stderr)
+            p = run(["--insecure", tls.url, "elbv2", "DescribeRules"])
+            t.eq(p.returncode, 0, "https with verification off (--insecure) succeeds")
+        finally:
+            tls.stop()
 
 
 if __name__ == "__main__":

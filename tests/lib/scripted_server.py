@@ -6,6 +6,7 @@ client port) so tests can check what the client sent and whether it reused
 its connection.
 
     srv = ScriptedServer()            # binds 127.0.0.1 on a free port
+                                      # (ScriptedServer(cert, key) for https)
     srv.script([("status", 400, body, headers), ("status", 200, ok, {})])
     ... run the client against srv.url ...
     srv.requests                      # [{"path", "headers", "body", "port"}]
@@ -88,12 +89,20 @@ class _Server(ThreadingHTTPServer):
 
 
 class ScriptedServer:
-    def __init__(self):
+    def __init__(self, tls_cert=None, tls_key=None):
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
+        scheme = "http"
+        if tls_cert:
+            import ssl
+
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(tls_cert, tls_key)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+            scheme = "https"
         self.httpd.daemon_threads = True
         self.httpd.owner = self
         self.port = self.httpd.server_address[1]
-        self.url = "http://127.0.0.1:%d/" % self.port
+        self.url = "%s://127.0.0.1:%d/" % (scheme, self.port)
         self.lock = threading.Lock()
         self.steps = []
         self.requests = []

@@ -12,13 +12,16 @@
  * Output: on success the answer (XML or JSON) on stdout; on failure
  * "error: <message>" on stderr; then always "attempts: N" on stdout, and on
  * failure "code: <kind>", "aws_code: …", "request_id: …", "status: N" lines,
- * and with --no-sleep the retry delays as "sleeps: ms,ms".  Exit status as
+ * and with --no-sleep the retry delays as "sleeps: ms,ms".  With --threads N
+ * the call is made N times at once from N threads on one client and only
+ * "calls: ok/N" and "attempts: total" are printed.  Exit status as
  * albcheck's (0, or 3 for AWS/network failures, 2 for usage).
  */
 #include <curl/curl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <libxml/parser.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +35,14 @@
 static long sleeps[64];
 static int n_sleeps;
 
+static pthread_mutex_t sleeps_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void record_sleep(long ms)
 {
+    pthread_mutex_lock(&sleeps_lock);
     if (n_sleeps < 64)
         sleeps[n_sleeps++] = ms;
+    pthread_mutex_unlock(&sleeps_lock);
 }
 
 static int get_creds(void *ctx, struct aws_creds *out, struct err *e)
@@ -45,10 +52,60 @@ static int get_creds(void *ctx, struct aws_creds *out, struct err *e)
     return 0;
 }
 
+struct job {
+    struct aws_client *c;
+    enum aws_service svc;
+    const char *op;
+    int rc;
+};
+
+static void *job_run(void *arg)
+{
+    struct job *j = arg;
+    struct err e;
+    if (aws_service_info(j->svc)->protocol == AWS_PROTO_QUERY) {
+        xmlDocPtr doc = NULL;
+        j->rc = aws_query_call(j->c, j->svc, j->op, NULL, &doc, &e);
+        xmlFreeDoc(doc);
+    } else {
+        json_t *out = NULL;
+        j->rc = aws_json_call(j->c, j->svc, j->op, NULL, &out, &e);
+        json_decref(out);
+    }
+    if (j->rc < 0)
+        fprintf(stderr, "error: %s\n", e.msg);
+    return NULL;
+}
+
+/* The same call from n threads at once on one client. */
+static int run_threads(struct aws_client *c, enum aws_service svc, const char *op, int n)
+{
+    pthread_t *tid = xcalloc((size_t)n, sizeof *tid);
+    struct job *jobs = xcalloc((size_t)n, sizeof *jobs);
+    for (int i = 0; i < n; i++) {
+        jobs[i] = (struct job){c, svc, op, -1};
+        pthread_create(&tid[i], NULL, job_run, &jobs[i]);
+    }
+    int ok = 0;
+    for (int i = 0; i < n; i++) {
+        pthread_join(tid[i], NULL);
+        ok += jobs[i].rc == 0;
+    }
+    struct aws_call_stat st;
+    size_t ns = aws_client_stats(c, &st, 1);
+    printf("calls: %d/%d\nattempts: %u\nstat: %s calls=%u attempts=%u failures=%u\n", ok, n,
+           aws_client_total_attempts(c), ns ? st.operation : "-", ns ? st.calls : 0,
+           ns ? st.attempts : 0, ns ? st.failures : 0);
+    free(tid);
+    free(jobs);
+    return ok == n ? EXIT_PASS : EXIT_AWS;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: awscall [-v] [--max-attempts N] [--timeout-ms N] "
                     "[--connect-timeout-ms N] [--max-bytes N] [--no-sleep] [--unsigned] "
+                    "[--threads N] [--insecure] [--ca-file PEM] "
                     "ENDPOINT SERVICE OPERATION [ARGS]\n");
     return EXIT_USAGE;
 }
@@ -63,13 +120,16 @@ int main(int argc, char **argv)
         {"no-sleep", no_argument, NULL, 's'},
         {"unsigned", no_argument, NULL, 'u'},
         {"verbose", no_argument, NULL, 'v'},
+        {"threads", required_argument, NULL, 'T'},
+        {"insecure", no_argument, NULL, 'k'},
+        {"ca-file", required_argument, NULL, 'C'},
         {0, 0, 0, 0},
     };
     struct aws_client_opts o;
     memset(&o, 0, sizeof o);
     struct err e;
     err_clear(&e);
-    int max_attempts = 0, unsigned_req = 0, c;
+    int max_attempts = 0, unsigned_req = 0, threads = 0, c;
     o.region = getenv("AWS_REGION") ? getenv("AWS_REGION") : "us-east-1";
     if (session_retry_settings(&o, &e) < 0) {
         fprintf(stderr, "error: %s\n", e.msg);
@@ -84,6 +144,9 @@ int main(int argc, char **argv)
         case 's': o.sleep_ms = record_sleep; break;
         case 'u': unsigned_req = 1; break;
         case 'v': log_set_verbosity(log_verbosity() + 1); break;
+        case 'T': threads = atoi(optarg); break;
+        case 'k': o.insecure = true; break;
+        case 'C': o.ca_file = optarg; break;
         default: return usage();
         }
     }
@@ -116,6 +179,14 @@ int main(int argc, char **argv)
     xmlInitParser();
     int rc = -1;
     struct aws_client *cl = aws_client_new(&o, &e);
+    if (cl && threads > 0) {
+        rc = run_threads(cl, (enum aws_service)svc, op, threads);
+        aws_client_free(cl);
+        aws_creds_cleanup(&creds);
+        xmlCleanupParser();
+        curl_global_cleanup();
+        return rc;
+    }
     if (cl) {
         if (aws_service_info((enum aws_service)svc)->protocol == AWS_PROTO_QUERY) {
             struct aws_query q;

@@ -80,6 +80,12 @@ static const struct error_case cases[] = {
     {"malformed JSON 500", 500, "{\"__type\": \"Internal", NULL, NULL,
      "application/x-amz-json-1.1", ERR_AWS, "", "", NULL,
      {"HTTP 500 Internal Server Error", "not an AWS answer", "{\"__type\": \"Internal", NULL}},
+    {"short non-AWS body is shown whole", 404, "  Not Found\n", NULL, NULL, "text/plain", ERR_AWS,
+     "", "", "DescribeRules: HTTP 404 Not Found, not an AWS answer (text/plain): Not Found", {NULL}},
+    {"long non-AWS body is cut with an ellipsis", 500,
+     "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
+     "1234567890123456789012345678901234567890123456789012345678901234567890123456789",
+     NULL, NULL, NULL, ERR_AWS, "", "", NULL, {"(no content type): 0123", "3456789…", NULL}},
     {"empty 503", 503, "", NULL, NULL, NULL, ERR_AWS, "", "",
      "DescribeRules: HTTP 503 Service Unavailable with an empty body, not an AWS answer", {NULL}},
     {"expired token is an auth failure", 400,

@@ -87,6 +87,12 @@ static void classification_table(void **state)
                      class_cases[i].aws_code, got, class_cases[i].want);
     }
     assert_int_equal(aws_retry_classify(S, NULL), AWS_RETRY_NONE);
+    /* A TLS verification failure will not go away: never retried. */
+    struct aws_attempt_failure tls = {.code = ERR_NET, .permanent = true};
+    assert_int_equal(aws_retry_classify(S, &tls), AWS_RETRY_NONE);
+    assert_int_equal(aws_retry_classify(L, &tls), AWS_RETRY_NONE);
+    tls.permanent = false;
+    assert_int_equal(aws_retry_classify(S, &tls), AWS_RETRY_TRANSIENT);
 }
 
 static void auth_codes(void **state)
