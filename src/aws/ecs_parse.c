@@ -172,7 +172,7 @@ static int parse_service(const json_t *s, struct ecs_service *svc, const char *c
 {
     json_t *arr, *x;
     size_t i;
-    char sub[160];
+    char sub[sizeof(struct ctx) + 64];
     if (typed_json_object(s, c, e) || typed_jstr(s, "serviceArn", &svc->arn, c, e) ||
         typed_jstr(s, "serviceName", &svc->name, c, e) ||
         typed_jstr(s, "clusterArn", &svc->cluster_arn, c, e) ||

@@ -148,6 +148,9 @@ static int jnum(const json_t *o, const char *key, double *d, long long *i, bool 
                 const char *op, struct err *e)
 {
     json_t *v = json_object_get(o, key);
+    *d = 0;
+    *i = 0;
+    *is_int = false;
     if (!v || json_is_null(v))
         return 1;
     if (json_is_integer(v)) {

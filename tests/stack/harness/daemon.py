@@ -31,6 +31,25 @@ class StackError(Exception):
     pass
 
 
+def template_parameters(body, path):
+    """Names of the template's Parameters (JSON or YAML with short-form !Tags).
+
+    Not ValidateTemplate: moto runs cfn-lint for it, which costs ~3 s at start-up."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    try:
+        doc = json.loads(body) if body.lstrip().startswith("{") else yaml.load(body, Loader=Loader)
+    except (ValueError, yaml.YAMLError) as e:
+        raise StackError("template %s does not parse: %s" % (path, e))
+    if not isinstance(doc, dict) or not isinstance(doc.get("Resources"), dict):
+        raise StackError("template %s has no Resources section" % path)
+    return set((doc.get("Parameters") or {}).keys())
+
+
 class Stack:
     def __init__(self, a):
         self.run_dir = a.run_dir
@@ -57,10 +76,17 @@ class Stack:
         self._logf.write("%s %s\n" % (time.strftime("%H:%M:%S"), msg))
 
     def dataplane_changed(self):
+        """Routing inputs changed (health, faults): regenerate nginx; ECS may complete a rollout."""
         if self.dataplane is not None:
             self.dataplane.changed()
         if self.ecs_emu is not None:
             self.ecs_emu.wake()
+
+    def control_plane_changed(self, service=None, op=None):
+        """A client wrote to ELBv2/ECS: follow registrations, rules and services."""
+        if self.health is not None:
+            self.health.wake()
+        self.dataplane_changed()
 
     # ------------------------------------------------------------ up
     def up(self):
@@ -118,7 +144,7 @@ class Stack:
         from .awsapi import AwsApi
         motopatch.apply()
         app = DomainDispatcherApplication(create_backend_app)
-        self.api = AwsApi(app, self.lock, self.token, on_write=lambda s, op: self.dataplane_changed(),
+        self.api = AwsApi(app, self.lock, self.token, on_write=self.control_plane_changed,
                           log=self.log)
         import logging
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -155,12 +181,8 @@ class Stack:
         cfn = self.client("cloudformation")
         with open(self.template, encoding="utf-8") as f:
             body = f.read()
-        try:
-            declared = cfn.validate_template(TemplateBody=body).get("Parameters", [])
-        except Exception as e:  # noqa: BLE001 - moto's message is the useful part
-            raise StackError("template %s is not valid: %s" % (self.template, e))
+        names = template_parameters(body, self.template)
         params = []
-        names = {p["ParameterKey"] for p in declared}
         if self.tasks is not None and "DesiredCount" in names:
             params.append({"ParameterKey": "DesiredCount", "ParameterValue": str(self.tasks)})
         try:

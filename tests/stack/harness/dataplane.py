@@ -29,6 +29,7 @@ the misroute fault, the hourly trace-time window), nginx is reloaded and the cha
 is confirmed through a generation number on a separate status port.
 """
 import hashlib
+import http
 import http.client
 import http.server
 import json
@@ -305,7 +306,7 @@ http {{
     default "";
   }}
   map $alb_to_edge $alb_edge_host {{
-    1 $host;
+    1 $http_host;
     default "";
   }}
 
@@ -367,7 +368,11 @@ class EdgeHandler(http.server.BaseHTTPRequestHandler):
         pass
 
     def _send(self, code, body, ctype, extra=()):
-        self.send_response(code, REASONS.get(code, ""))
+        try:
+            phrase = REASONS.get(code) or http.HTTPStatus(code).phrase
+        except ValueError:
+            phrase = ""
+        self.send_response(code, phrase)
         if ctype:
             self.send_header("Content-Type", ctype)
         for k, v in extra:
@@ -404,6 +409,7 @@ class EdgeHandler(http.server.BaseHTTPRequestHandler):
 
 def redirect_location(cfg, host, uri):
     proto, port = cfg.get("_listener", ["HTTP", 80])
+    host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     path, _, query = uri.partition("?")
     sub = {"#{protocol}": proto.lower(), "#{host}": host, "#{port}": str(port),
            "#{path}": path.lstrip("/"), "#{query}": query}
@@ -527,14 +533,16 @@ class DataPlane:
         return {"tg_index": tg_index, "listeners": listeners, "routable": routable,
                 "overrides": list(self.overrides), "trace_window": self._window}
 
-    @staticmethod
-    def trace_map(start):
+    def trace_map(self, start):
         """Epoch seconds -> 8 hex digits, for the next hour (nginx cannot do arithmetic)."""
+        if getattr(self, "_trace_cache", (None,))[0] == start:
+            return self._trace_cache[1]
         lines = ["  map $msec $alb_epoch_s {", '    "~^(?<alb_es>[0-9]+)" $alb_es;', "  }",
                  "  map $alb_epoch_s $alb_epoch {", "    default %08x;" % (start + TRACE_WINDOW_S)]
         lines += ["    %d %08x;" % (t, t) for t in range(start, start + TRACE_WINDOW_S + 120)]
         lines.append("  }")
-        return "\n".join(lines)
+        self._trace_cache = (start, "\n".join(lines))
+        return self._trace_cache[1]
 
     def listeners(self):
         return self.snapshot()["listeners"]
@@ -591,7 +599,7 @@ class DataPlane:
 
     def _loop(self):
         while not self._stopping:
-            self._dirty.wait(2.0)
+            self._dirty.wait(30.0)   # changes are signalled; the timeout is a safety net
             self._dirty.clear()
             if self._stopping:
                 return

@@ -21,6 +21,7 @@ all its targets are healthy) and its events follow, in ECS's own wording.
 """
 import datetime
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -151,7 +152,7 @@ class EcsEmu:
                     pass
         for t in tasks:
             if t.proc is not None:
-                procs.stop(t.proc, grace=3.0)
+                procs.stop(t.proc, grace=3.0, sig=None)
 
     def pids(self):
         return [t.proc.pid for t in self.by_id.values() if t.proc is not None and t.proc.poll() is None]
@@ -172,7 +173,7 @@ class EcsEmu:
                 self.reconcile()
             except Exception as e:  # noqa: BLE001 - the scheduler keeps going
                 self.stack.log("ecs reconcile failed: %r" % e)
-            self._wake.wait(1.0)
+            self._wake.wait(2.0)
             self._wake.clear()
 
     def reconcile(self):
@@ -266,8 +267,11 @@ class EcsEmu:
             del emu.moto.events[100:]
 
     # ------------------------------------------------------------ tasks
-    def _moto_task(self, emu, ip, pending=False, started_by=None):
-        """Record a Fargate task in moto, as ECS would show it (caller holds the lock)."""
+    def _moto_task(self, emu, started_by=None):
+        """Record a new Fargate task in moto, PENDING, as ECS shows one (caller holds the lock).
+
+        Its ENI attachment is PRECREATED with no address yet; _running() fills in the
+        task's loopback address once its process serves."""
         backend = self.backend
         cluster = backend._get_cluster(emu.cluster)
         netconf = emu.moto.network_configuration or None
@@ -292,21 +296,10 @@ class EcsEmu:
         now = utcnow()
         subnet_id = None
         for att in task.attachments:
-            for det in att["details"]:
-                if det["name"] == "subnetId":
-                    subnet_id = det["value"]
-                if det["name"] == "networkInterfaceId":
-                    eni = self.stack.ec2.get_network_interface(det["value"])
-                    if not pending:
-                        eni.private_ip_address = ip
-                if det["name"] == "privateIPv4Address" and not pending:
-                    det["value"] = ip
-                if det["name"] == "privateDnsName" and not pending:
-                    det["value"] = "ip-%s.ec2.internal" % ip.replace(".", "-")
-            if pending:
-                att["status"] = "PRECREATED"
-                att["details"] = [d for d in att["details"]
-                                  if d["name"] not in ("privateIPv4Address", "privateDnsName")]
+            subnet_id = next((d["value"] for d in att["details"] if d["name"] == "subnetId"), subnet_id)
+            att["status"] = "PRECREATED"
+            att["details"] = [d for d in att["details"]
+                              if d["name"] not in ("privateIPv4Address", "privateDnsName")]
         az = None
         if subnet_id:
             try:
@@ -314,7 +307,7 @@ class EcsEmu:
             except Exception:  # noqa: BLE001 - the AZ is cosmetic
                 az = None
         task.availability_zone = az or REGION + "a"
-        task.last_status = "PENDING" if pending else "RUNNING"
+        task.last_status = "PENDING"
         task.desired_status = "RUNNING"
         task.created_at = now
         task.cpu = emu.td.cpu
@@ -329,12 +322,6 @@ class EcsEmu:
             task.platform_version = "1.4.0" if emu.moto.platform_version in (None, "LATEST") \
                 else emu.moto.platform_version
         task.ephemeral_storage = {"sizeInGiB": 20}
-        if not pending:
-            task.pull_started_at = now
-            task.pull_stopped_at = now
-            task.started_at = now
-            task.connectivity = "CONNECTED"
-            task.connectivity_at = now
         c = task.containers[0]
         if hasattr(c, "exitCode"):
             del c.exitCode
@@ -350,8 +337,7 @@ class EcsEmu:
             c.memory = str(cd["memory"])
         c.network_bindings = []
         c.health_status = "UNKNOWN"
-        c.network_interfaces = [] if pending else [
-            {"attachmentId": a["id"], "privateIpv4Address": ip} for a in task.attachments]
+        c.network_interfaces = []
         backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
         return task
 
@@ -364,7 +350,7 @@ class EcsEmu:
     def add_pending_task(self, emu, started_by):
         """A task stuck in PENDING (no process): used by the stall-deploy fault."""
         with self.stack.lock:
-            mt = self._moto_task(emu, None, pending=True, started_by=started_by)
+            mt = self._moto_task(emu, started_by=started_by)
         tp = TaskProc(emu, mt, None, None, emu.td_arn)
         tp.pending_only = True
         emu.tasks.append(tp)
@@ -380,9 +366,11 @@ class EcsEmu:
         tp.done.set()
 
     def start_task(self, emu):
+        """Start a task: PENDING until its process serves, then RUNNING and registered."""
         ip = self.stack.ipblock.next_ip()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ready_r, ready_w = os.pipe()
         try:
             try:
                 sock.bind((ip, emu.port))
@@ -391,7 +379,7 @@ class EcsEmu:
             sock.listen(128)
             port = sock.getsockname()[1]
             with self.stack.lock:
-                mt = self._moto_task(emu, ip)
+                mt = self._moto_task(emu)
                 stream = None
                 if emu.log_group:
                     logs = self.stack.logs
@@ -413,27 +401,64 @@ class EcsEmu:
                    "ECS_TASK_ARN": mt.task_arn, "ECS_CONTAINER_NAME": emu.container, "PORT": str(port)}
             env.update(emu.environment)
             argv = [sys.executable, "-m", "harness.taskrunner", "--app", emu.app,
-                    "--fd", str(sock.fileno()), "--fault-file", fault_file, "--display", emu.display]
+                    "--fd", str(sock.fileno()), "--fault-file", fault_file, "--display", emu.display,
+                    "--ready-fd", str(ready_w)]
             tp.proc = self.stack.spawner.popen(
                 argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                pass_fds=[sock.fileno()], cwd=STACK_DIR, env=env)
+                pass_fds=[sock.fileno(), ready_w], cwd=STACK_DIR, env=env)
+        except BaseException:
+            os.close(ready_r)
+            raise
         finally:
             sock.close()
+            os.close(ready_w)
         emu.tasks.append(tp)
         self.by_id[tp.id] = tp
-        threading.Thread(target=self._reader, args=(tp,), name="task-%s" % tp.id[:8], daemon=True).start()
+        threading.Thread(target=self._reader, args=(tp, ready_r), name="task-%s" % tp.id[:8],
+                         daemon=True).start()
         self.stack.log("started task %s of %s on %s:%d (pid %d)" % (tp.id, emu.name, ip, port, tp.proc.pid))
         self.stack.write_pids()
-        with self.stack.lock:
-            for arn in emu.tg_arns:
-                if arn in self.stack.elbv2.target_groups:
-                    self.stack.elbv2.register_targets(arn, [{"Id": ip, "Port": port}])
-                    tp.registered.append(arn)
-        self.stack.health.wake()
         return tp
 
-    def _reader(self, tp):
-        """Ship the task's output; when it ends, record how the task stopped."""
+    def _running(self, tp):
+        """The task's container serves: RUNNING in moto, registered in its target groups."""
+        now = utcnow()
+        emu = tp.svc
+        with self.stack.lock:
+            t = tp.moto
+            t.last_status = "RUNNING"
+            t.pull_started_at = t.pull_stopped_at = t.started_at = t.connectivity_at = now
+            t.connectivity = "CONNECTED"
+            for att in t.attachments:
+                att["status"] = "ATTACHED"
+                att["details"] = [d for d in att["details"] if d["name"] not in (
+                    "privateIPv4Address", "privateDnsName")]
+                att["details"].append({"name": "privateDnsName",
+                                       "value": "ip-%s.ec2.internal" % tp.ip.replace(".", "-")})
+                att["details"].append({"name": "privateIPv4Address", "value": tp.ip})
+            for eni_id in [d["value"] for a in t.attachments for d in a["details"]
+                           if d["name"] == "networkInterfaceId"]:
+                self.stack.ec2.get_network_interface(eni_id).private_ip_address = tp.ip
+            c = t.containers[0]
+            c.last_status = "RUNNING"
+            c.network_interfaces = [{"attachmentId": a["id"], "privateIpv4Address": tp.ip}
+                                    for a in t.attachments]
+            for arn in emu.tg_arns:
+                if arn in self.stack.elbv2.target_groups:
+                    self.stack.elbv2.register_targets(arn, [{"Id": tp.ip, "Port": tp.port}])
+                    tp.registered.append(arn)
+        self.stack.health.wake()
+        self.update_counts(emu)
+
+    def _reader(self, tp, ready_r):
+        """Wait for the task to serve, then ship its output; when it ends, record how it stopped."""
+        ready, _, _ = select.select([ready_r], [], [], 120)
+        ok = bool(ready) and os.read(ready_r, 1) == b"1"
+        os.close(ready_r)
+        if ok and tp.expected_stop is None:
+            self._running(tp)
+        elif not ok:
+            self.stack.log("task %s of %s never served (exit %s)" % (tp.id, tp.svc.name, tp.proc.poll()))
         local = os.path.join(self.stack.run_dir, "tasks", "%s-%s.log" % (tp.svc.name, tp.id))
         with open(local, "ab", buffering=0) as copy:
             for line in tp.proc.stdout:

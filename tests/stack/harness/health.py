@@ -82,6 +82,8 @@ class HealthChecker:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="hc")
         self._thread = threading.Thread(target=self._loop, name="health", daemon=True)
         self._stopping = False
+        self._membership = True     # moto's registrations may have changed: sync soon
+        self._last_sync = 0.0
 
     def start(self):
         self._thread.start()
@@ -92,6 +94,8 @@ class HealthChecker:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def wake(self):
+        """Registrations changed (or may have): follow them now."""
+        self._membership = True
         self._wake.set()
 
     # ------------------------------------------------------------ queries
@@ -179,11 +183,14 @@ class HealthChecker:
     def _loop(self):
         while not self._stopping:
             now = time.monotonic()
-            try:
-                changed = self._sync(now)
-            except Exception as e:  # noqa: BLE001 - keep checking whatever happens
-                self.stack.log("health sync failed: %r" % e)
-                changed = False
+            changed = False
+            if self._membership or now - self._last_sync >= 2.0:
+                self._membership = False
+                self._last_sync = now
+                try:
+                    changed = self._sync(now)
+                except Exception as e:  # noqa: BLE001 - keep checking whatever happens
+                    self.stack.log("health sync failed: %r" % e)
             if changed:
                 self.stack.dataplane_changed()
             nxt = now + 1.0
@@ -201,7 +208,7 @@ class HealthChecker:
                         nxt = min(nxt, st.next_due)
                 for d in self.draining.values():
                     nxt = min(nxt, d["until"])
-            self._wake.wait(max(0.02, nxt - time.monotonic()))
+            self._wake.wait(max(0.02, min(nxt, now + 2.0) - time.monotonic()))
             self._wake.clear()
 
     def _timing(self, tg):
@@ -244,11 +251,11 @@ class HealthChecker:
             routing_changed = (before == "healthy") != (st.state == "healthy")
             st.next_due = start + interval
             st.probing = False
-        if routing_changed:
+        if before != st.state:
             self.stack.log("target %s:%d in %s: %s -> %s %s" % (
                 st.ip, st.port, tg.name, before, st.state, st.reason or ""))
+        if routing_changed:
             self.stack.dataplane_changed()
-        self._wake.set()
 
     @staticmethod
     def _check(tg, st, timeout):

@@ -21,9 +21,6 @@ CloudWatch Logs
   - FilterLogEvents: a double-quoted term is a plain substring match (moto's already
     is; asserted here so a moto upgrade that changes it fails loudly).
 """
-import copy
-
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException  # noqa: F401
 from moto.ec2.models.vpcs import VPC
 from moto.ecs import models as ecs_models
 from moto.elbv2 import models as elbv2_models
@@ -241,6 +238,21 @@ def _list_tasks(self, cluster_str=None, container_instance=None, family=None,
     return tasks
 
 
+def _share_botocore_json():
+    """Load each botocore data file once per process (moto and boto3 each load the
+    EC2 model and endpoints.json several times through separate loaders: ~1 s)."""
+    import botocore.loaders
+    orig = botocore.loaders.JSONFileLoader.load_file
+    cache = {}
+
+    def load_file(self, file_path):
+        if file_path not in cache:
+            cache[file_path] = orig(self, file_path)
+        return cache[file_path]
+
+    botocore.loaders.JSONFileLoader.load_file = load_file
+
+
 _applied = False
 
 
@@ -250,6 +262,7 @@ def apply():
     if _applied:
         return
     _applied = True
+    _share_botocore_json()
     _wrap_cfn_create(VPC, _vpc_after)
     _wrap_cfn_create(elbv2_models.FakeLoadBalancer, _lb_after)
     _wrap_cfn_create(elbv2_models.FakeTargetGroup, _tg_after)
@@ -265,6 +278,3 @@ def apply():
         raise RuntimeError("moto's FilterLogEvents no longer treats a quoted term as a substring; "
                            "update harness/motopatch.py")
 
-
-def deep(obj):
-    return copy.deepcopy(obj)

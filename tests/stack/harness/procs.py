@@ -58,13 +58,14 @@ class Spawner:
 
 
 def stop(proc, grace=3.0, sig=signal.SIGTERM):
-    """Stop a Popen by pid: sig, wait up to grace seconds, then SIGKILL. Returns exit code."""
+    """Stop a Popen by pid: sig (None: already sent), wait up to grace s, then SIGKILL. Returns exit code."""
     if proc.poll() is not None:
         return proc.returncode
-    try:
-        proc.send_signal(sig)
-    except ProcessLookupError:
-        pass
+    if sig is not None:
+        try:
+            proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
     try:
         return proc.wait(grace)
     except subprocess.TimeoutExpired:

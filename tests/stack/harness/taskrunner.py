@@ -214,6 +214,7 @@ def main():
     ap.add_argument("--fd", type=int, required=True, help="inherited listening socket")
     ap.add_argument("--fault-file", required=True)
     ap.add_argument("--display", default="Service")
+    ap.add_argument("--ready-fd", type=int, default=None, help="closed once the app serves")
     a = ap.parse_args()
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -230,6 +231,9 @@ def main():
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if a.ready_fd is not None:  # the container has started: ECS may now call the task RUNNING
+        os.write(a.ready_fd, b"1")
+        os.close(a.ready_fd)
     srv.serve_forever(poll_interval=0.5)
 
 
