@@ -146,12 +146,12 @@ static void lint(const struct check_ctx *ctx)
         if (f[i].kind == RULES_SHADOWED) {
             const struct listener *l = &t->listeners[f[i].listener];
             snprintf(id, sizeof id, "lint:shadowed:%d:%d", l->port, f[i].priority);
-            snprintf(title, sizeof title, "lint rule %d on %s:%d can match", f[i].priority,
+            snprintf(title, sizeof title, "lint rule %d on %s:%d is reachable", f[i].priority,
                      l->protocol ? l->protocol : "?", l->port);
         } else {
             const char *name = tg_name_of(t, f[i].target_group_arn);
             snprintf(id, sizeof id, "lint:unreached:%s", name ? name : "?");
-            snprintf(title, sizeof title, "lint %s is reached by a rule", name ? name : "?");
+            snprintf(title, sizeof title, "lint %s is reachable", name ? name : "?");
         }
         struct check_result *c =
             run_check(ctx->run, run_add_check(ctx->run, "lint", "load-balancer", id, title));

@@ -812,7 +812,7 @@ void probe_record(struct run_result *r, const struct suite *s,
         const char *group = "load-balancer";
         const char *method = sp->method && *sp->method ? sp->method : "GET";
         char *id = xasprintf("probe:%s", sp->id ? sp->id : "?");
-        char *name = xasprintf("probe %s %s", method, sp->path ? sp->path : "/");
+        char *name = xasprintf("probe %s %s%s", method, sp->host ? sp->host : "", sp->path ? sp->path : "/");
         struct check_result *c;
 
         if (s && sp->service >= 0 && (size_t)sp->service < s->n_services &&

@@ -271,8 +271,10 @@ static void derive_rule(struct suite *s, const struct topology *t, const struct 
     p.expect.from = FROM_SERVICE;
     p.expect_target_group = xstrdup(sv->target_group);
     p.check_logs = s->logs.enabled && sv->log_group != NULL;
-    p.name = xasprintf("%s %s", p.method, p.path);
-    p.id = xasprintf("%s:%s %s", sv->name, p.method, p.path);
+    /* A host-header rule's probe says which host it sends. */
+    p.name = p.host ? xasprintf("%s %s%s", p.method, p.host, p.path)
+                    : xasprintf("%s %s", p.method, p.path);
+    p.id = xasprintf("%s:%s", sv->name, p.name);
     if (!unique_id(s, p.id)) {
         char *id2 = xasprintf("%s (rule %d)", p.id, r->priority);
         free(p.id);
