@@ -56,6 +56,24 @@ void cli_print_global_help(FILE *out);
  * and returns -1 when it is not one. */
 int cli_parse_int(const char *cmd, const char *what, const char *arg, long lo, long hi, long *out);
 
+/* The load-balancer options shared by `run` and `discover`. */
+struct lb_selector;
+struct cli_lb_choice {
+    struct lb_selector *sel;    /* filled as the options come */
+    size_t cap_tags;
+    int given;                  /* how many of --alb, --tag, --stack were used */
+};
+enum { CLI_LB_ALB = 0x1800, CLI_LB_TAG, CLI_LB_STACK };
+#define CLI_LB_OPTIONS                                              \
+    {"alb", required_argument, NULL, CLI_LB_ALB},                   \
+    {"tag", required_argument, NULL, CLI_LB_TAG},                   \
+    {"stack", required_argument, NULL, CLI_LB_STACK}
+/* Handle one of the CLI_LB_* options; 1 when `code` is not one of them, 0 when
+ * handled, -1 after printing a usage error. */
+int cli_lb_option(const char *cmd, int code, const char *arg, struct cli_lb_choice *ch);
+/* After parsing: -1 (usage error printed) when more than one kind was used. */
+int cli_lb_check(const char *cmd, const struct cli_lb_choice *ch);
+
 /* Subcommands (src/cli/cmd_*.c). */
 int cmd_run(int argc, char **argv, struct cli_globals *g);
 int cmd_discover(int argc, char **argv, struct cli_globals *g);

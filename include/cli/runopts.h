@@ -6,13 +6,11 @@
 #include <stddef.h>
 
 #include "model/topology.h"
+#include "suite/suite.h"
 
 struct run_opts {
     const char *suite_path;       /* NULL: zero config from --alb/--tag/--stack */
-    const char *alb;              /* --alb NAME|ARN */
-    struct kv *tags;              /* --tag k=v (repeatable) */
-    size_t n_tags, cap_tags;
-    const char *stack;            /* --stack NAME */
+    struct lb_selector lb;        /* --alb, --tag, --stack; kind NONE: the suite's */
     const char **clusters;        /* --cluster (repeatable) */
     size_t n_clusters, cap_clusters;
     const char *report_dir;       /* default "reports" */

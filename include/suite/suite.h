@@ -154,6 +154,10 @@ int suite_load_file(const char *path, struct suite **out, struct err *e);
 int suite_load_buffer(const char *text, size_t len, const char *name,
                       struct suite **out, struct err *e);
 void suite_free(struct suite *s);
+/* Free what a selector owns (not the struct); accepts NULL. */
+void lb_selector_cleanup(struct lb_selector *sel);
+/* Deep copy src into an empty dst. */
+void lb_selector_copy(struct lb_selector *dst, const struct lb_selector *src);
 
 /* A new empty suite with every default applied (caller frees). */
 struct suite *suite_new_defaults(void);

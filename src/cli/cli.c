@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suite/suite.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -173,4 +174,50 @@ int cli_parse(int argc, char **argv, const char *cmd, const struct option *opts,
     free(all);
     free(shorts);
     return rc;
+}
+
+int cli_lb_option(const char *cmd, int code, const char *arg, struct cli_lb_choice *ch)
+{
+    struct lb_selector *sel = ch->sel;
+    switch (code) {
+    case CLI_LB_ALB:
+    case CLI_LB_STACK:
+        if (!*arg) {
+            cli_usage_error(cmd, "--%s needs a value", code == CLI_LB_ALB ? "alb" : "stack");
+            return -1;
+        }
+        if (sel->kind != LB_SEL_NONE)
+            ch->given++;
+        sel->kind = code == CLI_LB_STACK         ? LB_SEL_STACK
+                    : strncmp(arg, "arn:", 4) == 0 ? LB_SEL_ARN
+                                                   : LB_SEL_NAME;
+        free(sel->value);
+        sel->value = xstrdup(arg);
+        ch->given++;
+        return 0;
+    case CLI_LB_TAG: {
+        const char *eq = strchr(arg, '=');
+        if (!eq || eq == arg) {
+            cli_usage_error(cmd, "--tag needs KEY=VALUE, not '%s'", arg);
+            return -1;
+        }
+        if (sel->kind != LB_SEL_TAGS)
+            ch->given += sel->kind == LB_SEL_NONE ? 1 : 2;
+        sel->kind = LB_SEL_TAGS;
+        struct kv *kv = ARRAY_PUSH(sel->tags, sel->n_tags, ch->cap_tags);
+        kv->key = xstrndup(arg, (size_t)(eq - arg));
+        kv->value = xstrdup(eq + 1);
+        return 0;
+    }
+    }
+    return 1;
+}
+
+int cli_lb_check(const char *cmd, const struct cli_lb_choice *ch)
+{
+    if (ch->given > 1) {
+        cli_usage_error(cmd, "use one of --alb, --tag and --stack, once");
+        return -1;
+    }
+    return 0;
 }

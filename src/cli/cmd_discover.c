@@ -14,12 +14,10 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-enum { OPT_ALB = 0x2000, OPT_TAG, OPT_STACK, OPT_CLUSTER, OPT_JSON };
+enum { OPT_CLUSTER = 0x2000, OPT_JSON };
 
 static const struct option opts[] = {
-    {"alb", required_argument, NULL, OPT_ALB},
-    {"tag", required_argument, NULL, OPT_TAG},
-    {"stack", required_argument, NULL, OPT_STACK},
+    CLI_LB_OPTIONS,
     {"cluster", required_argument, NULL, OPT_CLUSTER},
     {"json", no_argument, NULL, OPT_JSON},
     {0, 0, 0, 0},
@@ -46,43 +44,19 @@ static void usage(FILE *out)
 
 struct dopts {
     struct lb_selector sel;
-    size_t cap_tags;
+    struct cli_lb_choice lb;
     const char **clusters;
     size_t n_clusters, cap_clusters;
     bool json;
-    int selectors;
 };
 
 static int on_opt(int c, const char *arg, void *ctx)
 {
     struct dopts *o = ctx;
+    int lb = cli_lb_option("discover", c, arg, &o->lb);
+    if (lb <= 0)
+        return lb;
     switch (c) {
-    case OPT_ALB:
-        o->sel.kind = strncmp(arg, "arn:", 4) == 0 ? LB_SEL_ARN : LB_SEL_NAME;
-        free(o->sel.value);
-        o->sel.value = xstrdup(arg);
-        o->selectors++;
-        return 0;
-    case OPT_STACK:
-        o->sel.kind = LB_SEL_STACK;
-        free(o->sel.value);
-        o->sel.value = xstrdup(arg);
-        o->selectors++;
-        return 0;
-    case OPT_TAG: {
-        const char *eq = strchr(arg, '=');
-        if (!eq || eq == arg) {
-            cli_usage_error("discover", "--tag needs KEY=VALUE, not '%s'", arg);
-            return -1;
-        }
-        if (o->sel.kind != LB_SEL_TAGS)
-            o->selectors++;
-        o->sel.kind = LB_SEL_TAGS;
-        struct kv *kv = ARRAY_PUSH(o->sel.tags, o->sel.n_tags, o->cap_tags);
-        kv->key = xstrndup(arg, (size_t)(eq - arg));
-        kv->value = xstrdup(eq + 1);
-        return 0;
-    }
     case OPT_CLUSTER:
         *ARRAY_PUSH(o->clusters, o->n_clusters, o->cap_clusters) = arg;
         return 0;
@@ -96,6 +70,7 @@ static int on_opt(int c, const char *arg, void *ctx)
 int cmd_discover(int argc, char **argv, struct cli_globals *g)
 {
     struct dopts o = {0};
+    o.lb.sel = &o.sel;
     struct suite *suite = NULL;
     struct aws_client *client = NULL;
     struct topology *t = NULL;
@@ -112,10 +87,8 @@ int cmd_discover(int argc, char **argv, struct cli_globals *g)
         cli_usage_error("discover", "one suite file at most");
         goto out;
     }
-    if (o.selectors > 1) {
-        cli_usage_error("discover", "use one of --alb, --tag and --stack");
+    if (cli_lb_check("discover", &o.lb) < 0)
         goto out;
-    }
     const struct lb_selector *sel = &o.sel;
     if (argc - first == 1) {
         if (suite_load_file(argv[first], &suite, &e) < 0) {
@@ -123,12 +96,12 @@ int cmd_discover(int argc, char **argv, struct cli_globals *g)
             status = err_exit_status(e.code);
             goto out;
         }
-        if (!o.selectors)
+        if (o.sel.kind == LB_SEL_NONE)
             sel = &suite->lb;
         for (size_t i = 0; !o.n_clusters && i < suite->n_services; i++)
             if (suite->services[i].cluster)
                 *ARRAY_PUSH(o.clusters, o.n_clusters, o.cap_clusters) = suite->services[i].cluster;
-    } else if (!o.selectors) {
+    } else if (o.sel.kind == LB_SEL_NONE) {
         cli_usage_error("discover", "say which load balancer: --alb, --tag, --stack or a suite file");
         goto out;
     }
@@ -166,10 +139,7 @@ out:
     topology_free(t);
     session_client_free(client);
     suite_free(suite);
-    free(o.sel.value);
-    for (size_t i = 0; i < o.sel.n_tags; i++)
-        kv_cleanup(&o.sel.tags[i]);
-    free(o.sel.tags);
+    lb_selector_cleanup(&o.sel);
     free(o.clusters);
     return status;
 }

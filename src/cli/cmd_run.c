@@ -11,10 +11,7 @@
 #include "util/xmalloc.h"
 
 enum {
-    OPT_ALB = 0x2000,
-    OPT_TAG,
-    OPT_STACK,
-    OPT_CLUSTER,
+    OPT_CLUSTER = 0x2000,
     OPT_REPORT_DIR,
     OPT_JUNIT,
     OPT_HTML,
@@ -35,9 +32,7 @@ enum {
 };
 
 static const struct option opts[] = {
-    {"alb", required_argument, NULL, OPT_ALB},
-    {"tag", required_argument, NULL, OPT_TAG},
-    {"stack", required_argument, NULL, OPT_STACK},
+    CLI_LB_OPTIONS,
     {"cluster", required_argument, NULL, OPT_CLUSTER},
     {"report-dir", required_argument, NULL, OPT_REPORT_DIR},
     {"junit", required_argument, NULL, OPT_JUNIT},
@@ -105,29 +100,17 @@ static void usage(FILE *out)
 
 struct parse_ctx {
     struct run_opts *o;
+    struct cli_lb_choice lb;
 };
 
 static int on_opt(int c, const char *arg, void *vctx)
 {
-    struct run_opts *o = ((struct parse_ctx *)vctx)->o;
+    struct parse_ctx *pc = vctx;
+    struct run_opts *o = pc->o;
+    int lb = cli_lb_option("run", c, arg, &pc->lb);
+    if (lb <= 0)
+        return lb;
     switch (c) {
-    case OPT_ALB:
-        o->alb = arg;
-        return 0;
-    case OPT_TAG: {
-        const char *eq = strchr(arg, '=');
-        if (!eq || eq == arg) {
-            cli_usage_error("run", "--tag needs KEY=VALUE, not '%s'", arg);
-            return -1;
-        }
-        struct kv *kv = ARRAY_PUSH(o->tags, o->n_tags, o->cap_tags);
-        kv->key = xstrndup(arg, (size_t)(eq - arg));
-        kv->value = xstrdup(eq + 1);
-        return 0;
-    }
-    case OPT_STACK:
-        o->stack = arg;
-        return 0;
     case OPT_CLUSTER:
         *ARRAY_PUSH(o->clusters, o->n_clusters, o->cap_clusters) = arg;
         return 0;
@@ -199,7 +182,7 @@ static int on_opt(int c, const char *arg, void *vctx)
 int cmd_run(int argc, char **argv, struct cli_globals *g)
 {
     struct run_opts o = {.report_dir = "reports", .log_wait_s = -1, .concurrency = 16};
-    struct parse_ctx ctx = {&o};
+    struct parse_ctx ctx = {&o, {&o.lb, 0, 0}};
     int first, rc;
     rc = cli_parse(argc, argv, "run", opts, "", on_opt, &ctx, usage, g, &first);
     if (rc == CLI_OK) {
@@ -209,12 +192,9 @@ int cmd_run(int argc, char **argv, struct cli_globals *g)
         } else if (argc - first == 1) {
             o.suite_path = argv[first];
         }
-        int sel = !!o.alb + !!o.stack + (o.n_tags > 0);
-        if (rc == CLI_OK && sel > 1) {
-            cli_usage_error("run", "use one of --alb, --tag and --stack");
+        if (rc == CLI_OK && cli_lb_check("run", &ctx.lb) < 0)
             rc = CLI_EXIT_USAGE;
-        }
-        if (rc == CLI_OK && !o.suite_path && sel == 0) {
+        if (rc == CLI_OK && !o.suite_path && o.lb.kind == LB_SEL_NONE) {
             cli_usage_error("run", "a suite file or --alb, --tag or --stack is needed");
             rc = CLI_EXIT_USAGE;
         }
@@ -226,9 +206,7 @@ int cmd_run(int argc, char **argv, struct cli_globals *g)
         status = EXIT_USAGE;
     else
         status = run_execute(&o, g);
-    for (size_t i = 0; i < o.n_tags; i++)
-        kv_cleanup(&o.tags[i]);
-    free(o.tags);
+    lb_selector_cleanup(&o.lb);
     free(o.clusters);
     free(o.connect_to);
     free(o.resolve);

@@ -102,27 +102,9 @@ static void apply_overrides(struct runner *x)
 {
     const struct run_opts *o = x->o;
     struct suite *s = x->suite;
-    if (o->alb || o->stack || o->n_tags) {
-        free(s->lb.value);
-        for (size_t i = 0; i < s->lb.n_tags; i++)
-            kv_cleanup(&s->lb.tags[i]);
-        free(s->lb.tags);
-        memset(&s->lb, 0, sizeof s->lb);
-        if (o->alb) {
-            s->lb.kind = strncmp(o->alb, "arn:", 4) == 0 ? LB_SEL_ARN : LB_SEL_NAME;
-            s->lb.value = xstrdup(o->alb);
-        } else if (o->stack) {
-            s->lb.kind = LB_SEL_STACK;
-            s->lb.value = xstrdup(o->stack);
-        } else {
-            s->lb.kind = LB_SEL_TAGS;
-            s->lb.tags = xcalloc(o->n_tags, sizeof *s->lb.tags);
-            for (size_t i = 0; i < o->n_tags; i++) {
-                s->lb.tags[i].key = xstrdup(o->tags[i].key);
-                s->lb.tags[i].value = xstrdup(o->tags[i].value);
-            }
-            s->lb.n_tags = o->n_tags;
-        }
+    if (o->lb.kind != LB_SEL_NONE) {
+        lb_selector_cleanup(&s->lb);
+        lb_selector_copy(&s->lb, &o->lb);
     }
     if (o->no_logs)
         s->logs.enabled = false;

@@ -1298,6 +1298,29 @@ out:
     return rc;
 }
 
+void lb_selector_cleanup(struct lb_selector *sel)
+{
+    if (!sel)
+        return;
+    free(sel->value);
+    for (size_t i = 0; i < sel->n_tags; i++)
+        kv_cleanup(&sel->tags[i]);
+    free(sel->tags);
+    memset(sel, 0, sizeof *sel);
+}
+
+void lb_selector_copy(struct lb_selector *dst, const struct lb_selector *src)
+{
+    dst->kind = src->kind;
+    dst->value = xstrdup(src->value);
+    dst->n_tags = src->n_tags;
+    dst->tags = src->n_tags ? xcalloc(src->n_tags, sizeof *dst->tags) : NULL;
+    for (size_t i = 0; i < src->n_tags; i++) {
+        dst->tags[i].key = xstrdup(src->tags[i].key);
+        dst->tags[i].value = xstrdup(src->tags[i].value);
+    }
+}
+
 void suite_free(struct suite *s)
 {
     if (!s)
@@ -1305,10 +1328,7 @@ void suite_free(struct suite *s)
     free(s->path);
     free(s->name);
     free(s->region);
-    free(s->lb.value);
-    for (size_t i = 0; i < s->lb.n_tags; i++)
-        kv_cleanup(&s->lb.tags[i]);
-    free(s->lb.tags);
+    lb_selector_cleanup(&s->lb);
     free(s->expect_scheme);
     for (size_t i = 0; i < s->n_listeners; i++)
         free(s->listeners[i].protocol);
