@@ -499,9 +499,10 @@ class DataPlane:
         self._thread = threading.Thread(target=self._loop, name="dataplane", daemon=True)
 
     # ------------------------------------------------------------ snapshot
-    def snapshot(self):
+    def snapshot(self, sync=True):
         st = self.stack
-        st.health.sync()
+        if sync:
+            st.health.sync()
         with st.lock:
             tg_index = {arn: i for i, arn in enumerate(sorted(st.elbv2.target_groups))}
             listeners = []
@@ -545,7 +546,7 @@ class DataPlane:
         return self._trace_cache[1]
 
     def listeners(self):
-        return self.snapshot()["listeners"]
+        return self.snapshot(sync=False)["listeners"]
 
     # ------------------------------------------------------------ apply
     def apply(self, timeout=10.0):
@@ -617,4 +618,4 @@ class DataPlane:
 
     def routable_ok(self):
         """True when nginx only routes to loopback targets (a safety self-check)."""
-        return all(is_loopback(ip) for arn, ts in self.snapshot()["routable"].items() for ip, _ in ts)
+        return all(is_loopback(ip) for arn, ts in self.snapshot(sync=False)["routable"].items() for ip, _ in ts)
