@@ -453,7 +453,7 @@ def main():
         stack.up()
     except Exception as e:  # noqa: BLE001 - every failure is reported on the ready pipe
         msg = str(e) if isinstance(e, StackError) else "%s: %s" % (type(e).__name__, e)
-        stack.log(traceback.format_exc())
+        stack.log("up failed: %s" % msg if isinstance(e, StackError) else traceback.format_exc())
         try:
             ready.write("ERROR %s\n" % msg)
             ready.flush()

@@ -42,7 +42,6 @@ import time
 
 from . import procs
 from .common import NGINX, free_port
-from .health import is_loopback
 
 REASONS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
            408: "Request Timeout", 413: "Request Entity Too Large", 414: "Request-URI Too Large",
@@ -615,7 +614,3 @@ class DataPlane:
         self.nginx.stop()
         self.edge.shutdown()
         self.edge.server_close()
-
-    def routable_ok(self):
-        """True when nginx only routes to loopback targets (a safety self-check)."""
-        return all(is_loopback(ip) for arn, ts in self.snapshot(sync=False)["routable"].items() for ip, _ in ts)
