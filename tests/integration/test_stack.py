@@ -512,6 +512,57 @@ try:
         check("aws-stall 1: the call hangs until the client's read timeout", _stall)
     cleared()
     t.ok(not stack.status(RUN_DIR)["faults"], "no fault left active after clear")
+
+    # ------------------------------------------------------------------ a second stack, another template
+    ALT_DIR = os.path.join(TMP, "alt")
+    ALT = os.path.join(os.path.dirname(HERE), "stack", "templates", "alt.yaml")
+    seed_env = dict(E)
+    try:
+        t1 = time.monotonic()
+        alt_env = stack.up(ALT_DIR, template=ALT, tasks=None)
+        t.ok(True, "a second stack (templates/alt.yaml) up beside the first in %.1fs" % (time.monotonic() - t1))
+        alt_st = stack.status(ALT_DIR)
+        PIDS += [alt_st["pid"]] + alt_st["child_pids"]
+
+        def _alt():
+            bad = []
+            if alt_env["STACK_NGINX_PORT"] == seed_env["STACK_NGINX_PORT"] or \
+                    alt_st["loopback_block"] == STATUS0["loopback_block"]:
+                bad.append("shares ports or addresses with the first stack")
+            E.clear()
+            E.update(alt_env)
+            for path, host, method, want_status, want in (
+                    ("/billing/invoice/7", None, "GET", 200, b"Hello from Billing Service! Path: /billing/invoice/7"),
+                    ("/users/admin/x", None, "GET", 200, b"Hello from Users Service!"),     # shadowed rule
+                    ("/anything", "Search.Shop.Example.com", "GET", 200, b"Hello from Search Service!"),
+                    ("/catalog/1", None, "GET", 200, b"Hello from Catalog Service!"),
+                    ("/catalog/1", None, "POST", 404, b'{"error":"no route"}'),            # method condition
+                    ("/status", None, "GET", 200, b"ok"),
+                    ("/nope", None, "GET", 404, b'{"error":"no route"}')):
+                rc, st, h, body, _ = curl(path, method=method, host=host)
+                if st != want_status or not body.startswith(want):
+                    bad.append("%s %s (Host %s) -> %s %r" % (method, path, host, st, body[:60]))
+            rc, st, h, body, _ = curl("/old-shop/x?a=1")
+            if st != 301 or h.get("location") != "http://%s/catalog?a=1" % E["ALB_DNS_NAME"] or \
+                    h.get("server") != "awselb/2.0":
+                bad.append("redirect %s %s" % (st, h))
+            tg = a("elbv2", "describe-target-groups", "--names", "catalog-legacy-tg")["TargetGroups"][0]
+            th = a("elbv2", "describe-target-health", "--target-group-arn", tg["TargetGroupArn"])
+            if [d["TargetHealth"]["State"] for d in th["TargetHealthDescriptions"]] != ["healthy"]:
+                bad.append("catalog-legacy-tg (no rule reaches it) %s" % th)
+            return bad
+        check("alt stack: host-header (case-insensitive), shadowed rule, method condition, redirect, fixed "
+              "responses, a healthy group no rule reaches; own ports and addresses", _alt)
+    except Exception as e:  # noqa: BLE001
+        t.ok(False, "alt stack", diag=str(e))
+    finally:
+        E.clear()
+        E.update(seed_env)
+        try:
+            stack.down(ALT_DIR)
+            t.ok(not os.path.exists(ALT_DIR), "alt stack down")
+        except Exception as e:  # noqa: BLE001
+            t.ok(False, "alt stack down", diag=str(e))
 finally:
     # ------------------------------------------------------------------ down
     try:
@@ -529,8 +580,8 @@ finally:
              open("/proc/%d/stat" % p).read().rsplit(")", 1)[1].split()[0] != "Z"]
     t.ok(not alive, "no process of the stack left (by pid: %d checked)" % len(PIDS), diag="alive: %s" % alive)
     ps = subprocess.run(["ps", "-eo", "pid,args"], stdout=subprocess.PIPE, text=True).stdout
-    left = [line for line in ps.splitlines() if RUN_DIR in line]
-    t.ok(not left, "no process mentions the run directory (ps)", diag="\n".join(left))
+    left = [line for line in ps.splitlines() if TMP in line]
+    t.ok(not left, "no process mentions the run directories (ps)", diag="\n".join(left))
     t.ok(not os.path.exists(RUN_DIR), "run directory removed")
     shutil.rmtree(TMP, ignore_errors=True)
 

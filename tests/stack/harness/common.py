@@ -9,7 +9,6 @@ import json
 import os
 import shlex
 import socket
-import time
 
 STACK_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVICES_DIR = os.path.join(STACK_DIR, "services")
@@ -133,17 +132,6 @@ def free_port(host="127.0.0.1"):
         s.close()
 
 
-def port_is_free(host, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.bind((host, port))
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-
-
 class IpBlock:
     """A /16 of loopback addresses (127.B.x.y) owned by one stack for its tasks.
 
@@ -187,13 +175,3 @@ class IpBlock:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-
-
-def wait_until(pred, timeout, interval=0.05):
-    """Poll pred() until true or timeout seconds pass; returns its last value."""
-    end = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v or time.monotonic() >= end:
-            return v
-        time.sleep(interval)

@@ -42,7 +42,6 @@ import time
 
 from . import procs
 from .common import NGINX, free_port
-from .health import is_loopback
 
 REASONS = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
            408: "Request Timeout", 413: "Request Entity Too Large", 414: "Request-URI Too Large",
@@ -499,9 +498,10 @@ class DataPlane:
         self._thread = threading.Thread(target=self._loop, name="dataplane", daemon=True)
 
     # ------------------------------------------------------------ snapshot
-    def snapshot(self):
+    def snapshot(self, sync=True):
         st = self.stack
-        st.health.sync()
+        if sync:
+            st.health.sync()
         with st.lock:
             tg_index = {arn: i for i, arn in enumerate(sorted(st.elbv2.target_groups))}
             listeners = []
@@ -545,7 +545,7 @@ class DataPlane:
         return self._trace_cache[1]
 
     def listeners(self):
-        return self.snapshot()["listeners"]
+        return self.snapshot(sync=False)["listeners"]
 
     # ------------------------------------------------------------ apply
     def apply(self, timeout=10.0):
@@ -614,7 +614,3 @@ class DataPlane:
         self.nginx.stop()
         self.edge.shutdown()
         self.edge.server_close()
-
-    def routable_ok(self):
-        """True when nginx only routes to loopback targets (a safety self-check)."""
-        return all(is_loopback(ip) for arn, ts in self.snapshot()["routable"].items() for ip, _ in ts)

@@ -66,6 +66,7 @@ class TaskProc:
         self.crash = False          # killed by a fault: report as an exited container
         self.done = threading.Event()
         self.registered = []        # target group ARNs it is registered in
+        self.deployment = moto_task.started_by  # the ECS deployment that started it
 
     @property
     def alive(self):
@@ -82,7 +83,6 @@ class ServiceEmu:
         self.tasks = []             # TaskProc, running or pending
         self.holds = set()          # fault names that stop the scheduler for it
         self.stalled = None         # stall-deploy bookkeeping
-        self.completed_once = False
         self.refresh(moto_svc, None)
 
     def refresh(self, moto_svc, backend):
@@ -131,7 +131,7 @@ class EcsEmu:
         self._wake = threading.Event()
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="ecs", daemon=True)
-        self._reconcile_lock = threading.Lock()
+        self.reconcile_lock = threading.RLock()   # faults hold it while they act on services
 
     def start(self):
         self._thread.start()
@@ -177,7 +177,7 @@ class EcsEmu:
             self._wake.clear()
 
     def reconcile(self):
-        with self._reconcile_lock:
+        with self.reconcile_lock:
             if self._stopping:
                 return
             with self.stack.lock:
@@ -203,10 +203,14 @@ class EcsEmu:
                 self.update_counts(emu)
 
     def _schedule(self, emu):
+        """ECS's replica scheduler: desiredCount tasks of the PRIMARY deployment; tasks of
+        older deployments are stopped once the new ones run with healthy targets
+        (a rolling update with minimumHealthyPercent 100, maximumPercent 200)."""
         desired = int(emu.moto.desired_count or 0)
+        primary_id = self.primary(emu).get("id")
         running = [t for t in emu.running() if not getattr(t, "pending_only", False)]
-        current = [t for t in running if t.td_arn == emu.td_arn]
-        outdated = [t for t in running if t.td_arn != emu.td_arn]
+        current = [t for t in running if t.deployment == primary_id]
+        outdated = [t for t in running if t.deployment != primary_id]
         started = []
         for _ in range(max(0, desired - len(current))):
             try:
@@ -218,18 +222,23 @@ class EcsEmu:
         if started:
             self.event(emu, "(service %s) has started %d tasks: %s." % (
                 emu.name, len(started), " ".join("(task %s)" % t.id for t in started)))
-            for arn in emu.tg_arns:
-                self.event(emu, "(service %s) registered %d targets in (target-group %s)" % (
-                    emu.name, len(started), arn))
         extra = current[desired:] if len(current) > desired else []
-        if len(current) >= desired:
+        if outdated and len(current) >= desired and all(self._serving(t) for t in current[:desired]):
             extra += outdated
         if extra:
             for t in extra:
-                self.stop_task(t, "Scaling activity initiated by (deployment %s)" % self.primary(emu).get("id"),
+                self.stop_task(t, "Scaling activity initiated by (deployment %s)" % primary_id,
                                "ServiceSchedulerInitiated")
             self.event(emu, "(service %s) has stopped %d running tasks: %s." % (
                 emu.name, len(extra), " ".join("(task %s)" % t.id for t in extra)))
+
+    def _serving(self, t):
+        """RUNNING, and healthy in every target group it belongs to."""
+        groups = [a for a in t.svc.tg_arns if a in self.stack.elbv2.target_groups]
+        if t.moto.last_status != "RUNNING" or len(t.registered) < len(groups):
+            return False
+        return all((self.stack.health.health_of(arn, t.ip) or ("initial",))[0] in ("healthy", "unavailable")
+                   for arn in t.registered)
 
     @staticmethod
     def primary(emu):
@@ -239,27 +248,52 @@ class EcsEmu:
         return {}
 
     def update_counts(self, emu):
+        """Service and deployment counts from the tasks; completes a rollout once steady."""
         with self.stack.lock:
-            running = sum(1 for t in emu.tasks if t.alive and t.moto.last_status == "RUNNING")
-            pending = sum(1 for t in emu.tasks if t.moto.last_status == "PENDING")
+            def count(tasks, status):
+                return sum(1 for t in tasks if t.moto.last_status == status and (t.alive or t.proc is None))
             ms = emu.moto
-            ms.running_count, ms.pending_count = running, pending
+            ms.running_count, ms.pending_count = count(emu.tasks, "RUNNING"), count(emu.tasks, "PENDING")
             if emu.stalled:
                 return
             d = self.primary(emu)
             if not d:
                 return
-            d["runningCount"], d["pendingCount"] = running, pending
+            for dep in ms.deployments:
+                mine = [t for t in emu.tasks if t.deployment == dep.get("id")]
+                dep["runningCount"], dep["pendingCount"] = count(mine, "RUNNING"), count(mine, "PENDING")
             d["desiredCount"] = ms.desired_count
-            healthy = self.stack.health.all_healthy(set(emu.tg_arns)) if emu.tg_arns else True
-            if d.get("rolloutState") == "IN_PROGRESS" and running >= int(ms.desired_count or 0) \
-                    and pending == 0 and healthy:
+            others = [dep for dep in ms.deployments if dep is not d]
+            if others and not any(dep["runningCount"] or dep["pendingCount"] for dep in others):
+                ms.deployments = [d]   # the old deployments have drained
+                others = []
+            healthy = all(self._serving(t) for t in emu.tasks
+                          if t.deployment == d.get("id") and t.moto.last_status == "RUNNING")
+            if d.get("rolloutState") == "IN_PROGRESS" and not others and \
+                    d["runningCount"] >= int(ms.desired_count or 0) and d["pendingCount"] == 0 and healthy:
                 d["rolloutState"] = "COMPLETED"
                 d["rolloutStateReason"] = "ECS deployment %s completed." % d.get("id")
                 d["updatedAt"] = utcnow()
                 self.event(emu, "(service %s) (deployment %s) deployment completed." % (emu.name, d.get("id")))
                 self.event(emu, "(service %s) has reached a steady state." % emu.name)
-                emu.completed_once = True
+
+    def new_deployment(self, emu):
+        """UpdateService with a new task definition or forceNewDeployment: a new PRIMARY
+        deployment IN_PROGRESS, the previous one ACTIVE until its tasks are replaced."""
+        with self.stack.lock:
+            ms = emu.moto
+            old = self.primary(emu)
+            now = utcnow()
+            new = dict(old)
+            new_id = "ecs-svc/%d" % (uuid.uuid4().int % 10 ** 19)
+            new.update({"id": new_id, "status": "PRIMARY", "taskDefinition": ms.task_definition,
+                        "desiredCount": ms.desired_count, "runningCount": 0, "pendingCount": 0,
+                        "failedTasks": 0, "createdAt": now, "updatedAt": now, "rolloutState": "IN_PROGRESS",
+                        "rolloutStateReason": "ECS deployment %s in progress." % new_id})
+            for dep in ms.deployments:
+                dep["status"] = "ACTIVE"
+            ms.deployments = [new] + list(ms.deployments)
+        self.wake()
 
     def event(self, emu, message):
         with self.stack.lock:
@@ -530,19 +564,30 @@ class EcsEmu:
         procs.stop(tp.proc, grace=3.0, sig=sig or (9 if crash else 15))
         tp.done.wait(10)
 
-    def wait_counts(self, timeout=15.0):
-        """Wait until every unheld service runs desiredCount tasks with healthy targets."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            self.reconcile()
-            ok = True
-            for emu in self.services.values():
-                d = self.primary(emu)
-                if len(emu.running()) != int(emu.moto.desired_count or 0) or \
-                        (d and d.get("rolloutState") != "COMPLETED"):
-                    ok = False
-            if ok:
-                return True
-            time.sleep(0.1)
-        return False
+    def steady(self, emu):
+        """desiredCount tasks RUNNING, none pending, their targets healthy, rollout COMPLETED."""
+        tasks = [t for t in emu.tasks if t.alive and t.expected_stop is None]
+        if len(tasks) != int(emu.moto.desired_count or 0) or emu.stalled:
+            return False
+        if any(t.moto.last_status != "RUNNING" or len(t.registered) != len(
+                [a for a in emu.tg_arns if a in self.stack.elbv2.target_groups]) for t in tasks):
+            return False
+        if any(getattr(t, "pending_only", False) for t in emu.tasks):
+            return False
+        if any(t.deployment != self.primary(emu).get("id") for t in tasks):
+            return False
+        if not all(self._serving(t) for t in tasks):
+            return False
+        d = self.primary(emu)
+        return not d or d.get("rolloutState") == "COMPLETED"
 
+    def wait_counts(self, timeout=15.0):
+        """Wait until every service is steady (see steady()); False on timeout."""
+        end = time.monotonic() + timeout
+        while True:
+            self.reconcile()
+            if all(self.steady(emu) for emu in list(self.services.values())):
+                return True
+            if time.monotonic() >= end:
+                return False
+            time.sleep(0.1)

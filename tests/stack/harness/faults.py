@@ -97,8 +97,12 @@ class Faults:
         if fn is None or name not in USAGE:
             raise FaultError("unknown fault %r; faults: %s" % (name, ", ".join(USAGE)))
         try:
-            msg = fn(*args)
-        except TypeError:
+            # the ECS scheduler must not act on a service while a fault changes it
+            with self.stack.ecs_emu.reconcile_lock:
+                msg = fn(*args)
+        except TypeError as e:
+            if "positional argument" not in str(e):
+                raise
             raise FaultError("usage: fault %s" % USAGE[name])
         if name != "clear":
             self.active.append((name, list(args), msg))

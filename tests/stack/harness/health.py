@@ -147,6 +147,7 @@ class HealthChecker:
         """Follow moto's registrations now (the loop does it too, a little later)."""
         if self._sync(time.monotonic()):
             self._wake.set()
+            self.stack.dataplane_changed()
 
     def _sync(self, now):
         """Follow moto's registrations: new targets start 'initial', gone ones drain."""

@@ -15,12 +15,16 @@ ELBv2
   - DescribeTargetHealth reports the harness's real health-check results (moto says
     `healthy` for every ip target) and lists draining targets, as ALB does.
 ECS
+  - UpdateService keeps the real counts; a new task definition or forceNewDeployment
+    starts a new deployment that the ECS emulation rolls out.
   - ListTasks defaults to desiredStatus RUNNING and honours serviceName (moto ignores
     both); tasks never drift towards STOPPED on their own when described.
 CloudWatch Logs
   - FilterLogEvents: a double-quoted term is a plain substring match (moto's already
     is; asserted here so a moto upgrade that changes it fails loudly).
 """
+import copy
+
 from moto.ec2.models.vpcs import VPC
 from moto.ecs import models as ecs_models
 from moto.elbv2 import models as elbv2_models
@@ -41,6 +45,12 @@ class Hooks:
 
     def target_az(self, tg, target_id):
         return None
+
+    def new_deployment(self, service):
+        """UpdateService asked for a new deployment of this moto Service."""
+
+    def service_changed(self, service):
+        """UpdateService changed something else (desiredCount, ...)."""
 
 
 hooks = Hooks()
@@ -225,6 +235,28 @@ def _describe_target_health(self, target_group_arn, targets):
     return out
 
 
+_orig_update_service = ecs_models.EC2ContainerServiceBackend.update_service
+
+
+def _update_service(self, service_properties):
+    """UpdateService as ECS does it: counts stay what the tasks say (moto sets running =
+    desired at once), the task definition is stored as an ARN, and a new task
+    definition or forceNewDeployment starts a new deployment (hooks.new_deployment)."""
+    props = dict(service_properties)
+    svc = self._get_service(props.get("cluster", "default"), props["service"].split("/")[-1])
+    before = (svc.running_count, svc.pending_count, svc.task_definition, copy.deepcopy(svc.deployments))
+    res = _orig_update_service(self, service_properties)
+    res.running_count, res.pending_count = before[0], before[1]
+    res.deployments = before[3]
+    if props.get("task_definition"):
+        res.task_definition = self.describe_task_definition(props["task_definition"]).arn
+    if res.task_definition != before[2] or props.get("force_new_deployment"):
+        hooks.new_deployment(res)
+    else:
+        hooks.service_changed(res)
+    return res
+
+
 _orig_list_tasks = ecs_models.EC2ContainerServiceBackend.list_tasks
 
 
@@ -270,6 +302,7 @@ def apply():
     ecs_models.Service.create_from_cloudformation_json = classmethod(_service_create)
     elbv2_models.ELBv2Backend.describe_target_health = _describe_target_health
     ecs_models.EC2ContainerServiceBackend.list_tasks = _list_tasks
+    ecs_models.EC2ContainerServiceBackend.update_service = _update_service
     state_manager.set_transition(model_name="ecs::task",
                                  transition={"progression": "manual", "times": 10 ** 12})
     # FilterLogEvents: albcheck searches for a quoted token prefix ("albcheck-<run>-").

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
 # argv[1] = expected parent pid, argv[2:] = program and arguments.
 _SHIM = (
@@ -78,14 +77,3 @@ def stop(proc, grace=3.0, sig=signal.SIGTERM):
         return proc.wait(5)
     except subprocess.TimeoutExpired:
         return None
-
-
-def wait_gone(pids, timeout):
-    """Wait until none of pids exists; returns the ones still alive."""
-    from .common import pid_alive
-    end = time.monotonic() + timeout
-    alive = [p for p in pids if pid_alive(p)]
-    while alive and time.monotonic() < end:
-        time.sleep(0.05)
-        alive = [p for p in alive if pid_alive(p)]
-    return alive
