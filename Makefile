@@ -68,6 +68,10 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILDDIR)/tests/unit/%)
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILDDIR)/tests/tools/%)
+# Each fuzz target also links with tests/fuzz/replay_main.c into an ordinary
+# tool, replay_<name>, so saved inputs replay in every variant without clang.
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILDDIR)/tests/tools/replay_%)
 
 .PHONY: all deps test unit demo install clean sigv4-vectors stack-up stack-down \
         bench fuzz fuzz-build valgrind
@@ -99,15 +103,19 @@ $(BUILDDIR)/tests/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
-unit: $(UNIT_BINS) $(TOOL_BINS)
+$(BUILDDIR)/tests/tools/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LDLIBS_ALL)
+
+unit: $(UNIT_BINS) $(TOOL_BINS) $(REPLAY_BINS)
 
 # ---------------------------------------------------------------- fuzzing
 
 # make fuzz FUZZ_SECONDS=N: build every tests/fuzz/fuzz_<name>.c with libFuzzer
 # (clang, ASan + UBSan) and run each for N seconds on tests/fuzz/corpus/<name>/.
 # Crashes land in build/fuzz/artifacts/; each becomes a regression test.
+# A tests/fuzz/<name>.dict is passed as the target's dictionary.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/tests/fuzz/%)
 
 build/fuzz/tests/fuzz/%: tests/fuzz/%.c build/fuzz/libalbcheck.a
@@ -122,7 +130,8 @@ fuzz:
 	@for f in $(FUZZ_BINS); do \
 	  n=$${f##*/fuzz_}; mkdir -p tests/fuzz/corpus/$$n build/fuzz/corpus/$$n; \
 	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/ \
+	  d=; [ -f tests/fuzz/$$n.dict ] && d=-dict=tests/fuzz/$$n.dict; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/$$n- $$d \
 	     build/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>build/fuzz/$$n.log || { tail -30 build/fuzz/$$n.log; exit 1; }; \
 	  grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' build/fuzz/$$n.log | sed 's/^/   /'; \
 	done

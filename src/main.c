@@ -83,7 +83,8 @@ int main(int argc, char **argv)
         /* Leave global options in place: the command's parser handles them
          * wherever they stand, so skip an option's value here. */
         if (strcmp(a, "--region") == 0 || strcmp(a, "--profile") == 0 ||
-            strcmp(a, "--endpoint-url") == 0 || strcmp(a, "--color") == 0) {
+            strcmp(a, "--endpoint-url") == 0 || strcmp(a, "--color") == 0 ||
+            strcmp(a, "--aws-timeout") == 0) {
             if (++i >= argc) {
                 cli_usage_error(NULL, "option '%s' needs a value", a);
                 return EXIT_USAGE;
@@ -92,6 +93,7 @@ int main(int argc, char **argv)
         }
         if (strncmp(a, "--region=", 9) == 0 || strncmp(a, "--profile=", 10) == 0 ||
             strncmp(a, "--endpoint-url=", 15) == 0 || strncmp(a, "--color=", 8) == 0 ||
+            strncmp(a, "--aws-timeout=", 14) == 0 ||
             strcmp(a, "-v") == 0 || strcmp(a, "-vv") == 0 || strcmp(a, "-vvv") == 0 ||
             strcmp(a, "--verbose") == 0 || strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
             continue;

@@ -1,7 +1,7 @@
 /* cli.h — the command line: global options, subcommands, option parsing.
  *
  * `albcheck [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]`.  Global options
- * (--region, --profile, --endpoint-url, -v) are accepted before the command
+ * (--region, --profile, --endpoint-url, --aws-timeout, -v) are accepted before the command
  * and among its own options.  Each subcommand lives in src/cli/cmd_<name>.c
  * and is one entry of the table in src/main.c.  Usage errors print one line
  * on stderr and exit 2; --help prints to stdout and exits 0.
@@ -22,6 +22,7 @@ struct cli_globals {
     int verbose;                /* -v count */
     const char *color;          /* --color auto|always|never (default auto) */
     bool quiet;                 /* -q */
+    long aws_timeout_ms;        /* --aws-timeout SECONDS, per attempt; 0 → client default (30 s) */
 };
 
 struct cli_command {

@@ -15,6 +15,7 @@ enum {
     GOPT_PROFILE,
     GOPT_ENDPOINT_URL,
     GOPT_COLOR,
+    GOPT_AWS_TIMEOUT,
     GOPT_HELP,
 };
 
@@ -25,6 +26,7 @@ static const struct option global_opts[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"color", required_argument, NULL, GOPT_COLOR},
+    {"aws-timeout", required_argument, NULL, GOPT_AWS_TIMEOUT},
     {"help", no_argument, NULL, GOPT_HELP},
     {0, 0, 0, 0},
 };
@@ -36,6 +38,9 @@ void cli_print_global_help(FILE *out)
           "                           then the profile's region)\n"
           "      --profile NAME       use this profile of the shared config/credentials files\n"
           "      --endpoint-url URL   send every AWS call to URL (e.g. a local moto server)\n"
+          "      --aws-timeout SECS   give up on one attempt of an AWS call after SECS\n"
+          "                           (1-3600, default 30); a timed-out attempt is\n"
+          "                           retried like other transport errors\n"
           "  -v, --verbose            trace each AWS call (operation, endpoint, status,\n"
           "                           attempts, duration); -vv for more\n"
           "  -q, --quiet              print only failures and the summary\n"
@@ -89,6 +94,13 @@ static int handle_global(const char *cmd, int c, const char *arg, struct cli_glo
         }
         g->endpoint_url = arg;
         return 0;
+    case GOPT_AWS_TIMEOUT: {
+        long secs;
+        if (cli_parse_int(cmd, "--aws-timeout", arg, 1, 3600, &secs) < 0)
+            return -1;
+        g->aws_timeout_ms = secs * 1000;
+        return 0;
+    }
     case 'v':
         g->verbose++;
         log_set_verbosity(g->verbose);

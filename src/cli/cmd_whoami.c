@@ -64,7 +64,7 @@ int cmd_whoami(int argc, char **argv, struct cli_globals *g)
         return EXIT_USAGE;
     }
     c = session_client_new(g, &e);
-    if (!c || sts_get_caller_identity(c, &id, &e) < 0) {
+    if (!c || sts_get_caller_identity(session_sts_client(c), &id, &e) < 0) {
         if (e.code == ERR_USAGE)
             cli_usage_error("whoami", "%s", e.msg);
         else

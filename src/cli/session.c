@@ -21,6 +21,7 @@ struct cli_session {
     struct aws_settings settings;
     struct creds_chain *chain;
     struct aws_client *sts_owned;   /* STS client when it signs for another region */
+    long timeout_ms;                /* --aws-timeout, per attempt; 0 → client default */
 };
 
 static int sts_client_for(const struct cli_session *s, struct aws_creds_source creds,
@@ -29,6 +30,8 @@ static int sts_client_for(const struct cli_session *s, struct aws_creds_source c
     struct aws_client_opts o;
     memset(&o, 0, sizeof o);
     aws_settings_client_opts(&s->settings, &o);
+    if (s->timeout_ms > 0)
+        o.timeout_ms = s->timeout_ms;
     o.region = s->settings.sts_signing_region;
     o.creds = creds;
     *out = aws_client_new(&o, e);
@@ -82,6 +85,7 @@ static void session_close(struct cli_session *s)
 struct aws_client *session_client_new(const struct cli_globals *g, struct err *e)
 {
     struct cli_session *s = xcalloc(1, sizeof *s);
+    s->timeout_ms = g->aws_timeout_ms;
     struct aws_settings_input in;
     memset(&in, 0, sizeof in);
     in.region = g->region;
@@ -103,6 +107,8 @@ struct aws_client *session_client_new(const struct cli_globals *g, struct err *e
     struct aws_client_opts o;
     memset(&o, 0, sizeof o);
     aws_settings_client_opts(&s->settings, &o);
+    if (s->timeout_ms > 0)
+        o.timeout_ms = s->timeout_ms;
     o.creds.get = session_creds_get;
     o.creds.ctx = s;
     c = aws_client_new(&o, e);

@@ -550,6 +550,13 @@ try:
             th = a("elbv2", "describe-target-health", "--target-group-arn", tg["TargetGroupArn"])
             if [d["TargetHealth"]["State"] for d in th["TargetHealthDescriptions"]] != ["healthy"]:
                 bad.append("catalog-legacy-tg (no rule reaches it) %s" % th)
+            if bad:  # evidence for whoever reads the failure
+                for name in ("stackd.log", "nginx/access.log"):
+                    try:
+                        with open(os.path.join(ALT_DIR, name), encoding="utf-8", errors="replace") as f:
+                            bad.append("--- %s (tail)\n%s" % (name, "".join(f.readlines()[-25:])))
+                    except OSError:
+                        pass
             return bad
         check("alt stack: host-header (case-insensitive), shadowed rule, method condition, redirect, fixed "
               "responses, a healthy group no rule reaches; own ports and addresses", _alt)

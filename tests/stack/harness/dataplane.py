@@ -459,6 +459,25 @@ class Nginx:
     def reload(self):
         self.proc.send_signal(signal.SIGHUP)
 
+    def accepting_workers(self):
+        """Workers still accepting connections: an old worker stops accepting when it
+        closes its listening sockets and retitles itself "... is shutting down"."""
+        n = 0
+        try:
+            with open("/proc/%d/task/%d/children" % (self.proc.pid, self.proc.pid)) as f:
+                kids = [int(x) for x in f.read().split()]
+        except OSError:
+            return -1
+        for k in kids:
+            try:
+                with open("/proc/%d/cmdline" % k, "rb") as f:
+                    title = f.read().replace(b"\0", b" ").strip()
+            except OSError:
+                continue
+            if title == b"nginx: worker process":
+                n += 1
+        return n
+
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
@@ -582,8 +601,11 @@ class DataPlane:
                 c.close()
                 if got == str(gen):
                     seen += 1
-                    if seen >= 2:
+                    # the new worker serves; done once no old worker accepts any more
+                    # (a connection it took would still see the previous rules)
+                    if seen >= 2 and self.nginx.accepting_workers() in (1, -1):
                         return True
+                    time.sleep(0.01)
                     continue
                 seen = 0
             except OSError:
