@@ -81,8 +81,10 @@ static const struct check_result *check_for(const struct run_result *r, const ch
     for (size_t i = 0; i < r->n_checks; i++)
         if (strcmp(r->checks[i].id, id) == 0)
             return &r->checks[i];
+    static char empty[1];
+    static const struct check_result none = {.message = empty, .id = empty};
     fail_msg("no check %s", id);
-    return NULL;
+    return &none; /* not reached */
 }
 
 static void all_found_after_delay(void **state)

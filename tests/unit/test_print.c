@@ -10,11 +10,14 @@
 
 static char *tree_of(const struct topology *t)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
+    /* Heap-held so the stream's pointers outlive this frame (gcc's
+     * -Wdangling-pointer cannot see that fclose ends their use). */
+    struct { char *text; size_t len; } *m = xcalloc(1, sizeof *m);
+    FILE *f = open_memstream(&m->text, &m->len);
     topology_print_tree(f, t, false);
     fclose(f);
+    char *text = m->text;
+    free(m);
     return text;
 }
 
