@@ -189,7 +189,9 @@ def routes_ok():
                        ("/orders/123", b"Hello from Order Service! Path: /orders/123"),
                        ("/products/item/abc", b"Hello from Product Service! Path: /products/item/abc")):
         rc, st, _, body, secs = curl(path)
-        if st != 200 or body != want or secs > 0.5:
+        if secs >= 0.8:  # a loaded machine, or still slow? the slow fault is slow every time
+            secs = min(secs, curl(path)[4])
+        if st != 200 or body != want or secs >= 0.8:
             bad.append("%s -> %s %r in %.2fs" % (path, st, body[:80], secs))
     return bad
 
@@ -437,7 +439,7 @@ try:
         def _g4():
             bad = []
             rc, st, h, body, _ = curl("/auth/x", max_time=1.5)
-            if rc != 28 or st != 200 or h.get("content-length") != str(1 << 30) or len(body) < 1 << 20:
+            if rc != 28 or st != 200 or h.get("content-length") != str(1 << 30) or len(body) < 1 << 18:
                 bad.append("huge-body: rc %s status %s length %s got %d bytes" % (
                     rc, st, h.get("content-length"), len(body)))
             rc, st, h, body, _ = curl("/orders/x", max_time=3)
@@ -454,19 +456,18 @@ try:
     # ------------------------------------------------------------------ group 5: logs
     if faulted("log-delay", "5") and faulted("log-drop", "product-service"):
         def _g5():
+            # judged by the events' own times (ingestionTime - timestamp), not by the
+            # wall clock of AWS CLI calls, which a loaded machine stretches
             bad = []
             t1, t2 = token(), token()
             curl("/orders/1?albcheck=" + t1)
             curl("/products/1?albcheck=" + t2)
-            sent = time.monotonic()
-            early = find_log("/ecs/order-service", t1, wait_s=0, first_wait=2.0)
-            # The aws CLI itself can take seconds on a loaded machine: a line
-            # seen by a call that ended after the delay proves nothing.
-            seen_after = time.monotonic() - sent
-            if early and seen_after < 4.8:
-                bad.append("log-delay 5: line delivered within %.1f s" % seen_after)
-            if not find_log("/ecs/order-service", t1, wait_s=8, first_wait=max(0, 5.2 - (time.monotonic() - sent))):
-                bad.append("log-delay 5: line not delivered after %.1fs" % (time.monotonic() - sent))
+            evs = find_log("/ecs/order-service", t1, wait_s=15, first_wait=4.0)
+            if not evs:
+                bad.append("log-delay 5: line never delivered")
+            elif not 4800 <= evs[0]["ingestionTime"] - evs[0]["timestamp"] <= 15000:
+                bad.append("log-delay 5: delivered %d ms after it was written" % (
+                    evs[0]["ingestionTime"] - evs[0]["timestamp"]))
             if find_log("/ecs/product-service", t2, wait_s=0):
                 bad.append("log-drop: product line delivered")
             return bad
@@ -475,7 +476,11 @@ try:
     def _logs_back():
         tok = token()
         curl("/products/1?albcheck=" + tok)
-        return [] if find_log("/ecs/product-service", tok, wait_s=3, first_wait=1.6) else ["line not delivered"]
+        evs = find_log("/ecs/product-service", tok, wait_s=5, first_wait=1.6)
+        if not evs:
+            return ["line not delivered"]
+        lag = evs[0]["ingestionTime"] - evs[0]["timestamp"]
+        return [] if 1000 <= lag <= 10000 else ["delivered %d ms after it was written (default 1.5 s)" % lag]
     cleared("log delivery (product-service, default delay)", _logs_back)
 
     # ------------------------------------------------------------------ group 6: AWS API faults
@@ -512,7 +517,7 @@ try:
             rc, err = aws("--cli-read-timeout", "2", "elbv2", "describe-load-balancers",
                           env_extra=STRICT, check=False)
             took = time.monotonic() - t1
-            return [] if rc != 0 and "timeout" in err.lower() and took < 15 else ["rc %s in %.1fs: %s" % (rc, took, err)]
+            return [] if rc != 0 and "timeout" in err.lower() and took < 30 else ["rc %s in %.1fs: %s" % (rc, took, err)]
         check("aws-stall 1: the call hangs until the client's read timeout", _stall)
     cleared()
     t.ok(not stack.status(RUN_DIR)["faults"], "no fault left active after clear")
