@@ -110,7 +110,7 @@ try:
     p, d = start("deadline", "--deadline", "3")
     out, err = p.communicate(timeout=60)
     secs = time.monotonic() - t0
-    check("--deadline 3", p, d, secs, 10, ["deadline"])
+    check("--deadline 3", p, d, secs, 10, ["deadline of 3 s reached"])
     t.ok("deadline" in out + err, "--deadline 3: the console names the deadline")
 finally:
     st.down()

@@ -82,10 +82,14 @@ try:
     st.fault("hostile-body", "auth-service")
     code, out, d, rep, rss, secs = run("hostile", "--log-wait", "20")
     st.clear()
-    t.eq(code, 1, "hostile-body: exit 1 (the body assertion fails)")
+    # The hostile body still holds "Hello from Auth Service": the probe passes and
+    # its body excerpt (the hostile bytes) goes into every report's evidence.
+    t.eq(code, 0, "hostile-body: exit 0 (the body still says Hello from Auth Service)")
     t.eq(report_problems(d), [], "hostile-body: JUnit validates, JSON and HTML parse")
     t.eq(len(rep.get("checks", [])), 18, "hostile-body: the JSON report holds every check")
-    t.eq(check_of(rep, PROBE).get("status"), "fail", "hostile-body: the auth probe fails")
+    ev = json.dumps(check_of(rep, PROBE))
+    t.ok("<script>alert(1)</script>" in ev and "]]>" in ev,
+         "hostile-body: the auth probe's evidence in JSON holds the hostile body", diag=ev[:1500])
     with open(os.path.join(d, "report.html"), "rb") as f:
         html = f.read().decode("utf-8", "replace")
     t.ok(re.search(r"<script", html, re.I) is None, "hostile-body: the HTML has no <script tag")

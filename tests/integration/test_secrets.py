@@ -36,7 +36,7 @@ PATTERNS = [(SECRET, re.escape(SECRET)), (TOKEN, re.escape(TOKEN)),
             ("part of the secret", re.escape(SECRET[6:22])), ("part of the token", re.escape(TOKEN[5:21])),
             ("a SigV4 signature", r"Signature=[0-9a-f]{8}"),
             ("an Authorization value", r"AWS4-HMAC-SHA256 Credential="),
-            ("an Authorization header", r"(?i)authorization:\s*\S")]
+            ("an Authorization header value", r'(?i)authorization(?::[ \t]*|",\s*"value":\s*")(?!\(redacted\))\S')]
 
 if not os.path.exists("/usr/sbin/nginx"):
     t.ok(False, "nginx is installed (make deps installs it)")
@@ -164,9 +164,16 @@ try:
             rep = json.load(f)
     except (OSError, ValueError):
         pass
-    blob = json.dumps(rep)
-    t.ok(re.search(r'"Set-Cookie": "\(redacted\)"', blob) is not None,
-         "the report's evidence shows Set-Cookie as (redacted)", diag=blob[:1500])
+    cookies = [h["value"] for c in rep.get("checks", [])
+               for h in (c.get("probe") or {}).get("response_headers", [])
+               if h["name"].lower() == "set-cookie"]
+    t.ok(len(cookies) == 3 and all(v == "(redacted)" for v in cookies),
+         "the report's evidence shows each probe's Set-Cookie as (redacted)", diag=cookies)
+    reqh = [h["value"] for c in rep.get("checks", [])
+            for h in (c.get("probe") or {}).get("request_headers", [])
+            if h["name"].lower() in ("authorization", "x-api-key", "cookie")]
+    t.ok(len(reqh) == 9 and all(v == "(redacted)" for v in reqh),
+         "request headers carrying credentials are redacted in the evidence", diag=reqh)
 finally:
     st.down()
 sys.exit(t.done())
