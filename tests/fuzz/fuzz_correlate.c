@@ -126,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < f.n; i++)
         (void)correlate_stream_task(f.ev[i].stream);
 
-    char tokens[8][32], names[8][32];
+    char tokens[8][48], names[8][48];
     struct corr_probe probes[8];
     for (size_t i = 0; i < n_probes; i++) {
         snprintf(tokens[i], sizeof tokens[i], "albcheck-fz01-%zu", i + 1);
