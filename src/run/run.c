@@ -456,6 +456,7 @@ static void phase_logs(struct runner *x, const struct probe_phase *pp)
             .insights = s->logs.mode == LOGS_INSIGHTS,
             .stop = &stop_signal,
             .deadline_ms = x->deadline_ms,
+            .parallel = 8, /* the groups of a round are fetched at once */
         };
         struct corr_stats st = {0};
         if (correlate_run(&src, &co, cp, n, x->r, &st) < 0)
