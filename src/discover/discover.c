@@ -1,7 +1,8 @@
 /* discover.c — AWS APIs → struct topology (see discover.h).
  *
- * Round 1 runs three independent chains on the pool: listeners → rules per
- * listener; target groups → health per group; clusters → services.  Round 2,
+ * Round 1 runs three independent chains on the pool: clusters → services
+ * (started before the load balancer is read, as it does not need it);
+ * listeners → rules per listener; target groups → health per group.  Round 2,
  * once the load balancer's target groups are known, reads the task
  * definitions and running tasks of the services wired to them.  Tasks write
  * only to their own slots; shared lists and the first error are locked.
@@ -419,15 +420,18 @@ int discover_run(struct aws_client *c, const struct discover_opts *o, struct top
     d.t->region = xstrdup(aws_client_region(c));
     *out = NULL;
     int rc = -1;
-    if (find_lb(&d, o->selector, e) < 0)
-        goto out;
-
+    /* The ECS chain does not need the load balancer: it starts at once and
+     * runs while find_lb reads the load balancer on this thread. */
     d.pool = pool_new(o->threads > 0 ? o->threads : 8);
-    pool_submit(d.pool, listeners_job, job_new(&d, 0, NULL));
-    pool_submit(d.pool, target_groups_job, job_new(&d, 0, NULL));
     struct job *cj = job_new(&d, 0, NULL);
     cj->arg = (char *)o; /* clusters_job borrows the options */
     pool_submit(d.pool, clusters_job, cj);
+    if (find_lb(&d, o->selector, e) < 0) {
+        pool_wait(d.pool); /* the load balancer's error is the one reported */
+        goto out;
+    }
+    pool_submit(d.pool, listeners_job, job_new(&d, 0, NULL));
+    pool_submit(d.pool, target_groups_job, job_new(&d, 0, NULL));
     pool_wait(d.pool);
     if (d.failed)
         goto fatal;

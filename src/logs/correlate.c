@@ -328,7 +328,9 @@ int correlate_run(const struct corr_source *src, const struct corr_opts *o,
     char *pattern = correlate_filter_pattern(o->token_prefix);
     char *last_error = NULL;
     bool interrupted = false;
-    long backoff_ms = 250;
+    /* The first re-poll comes soon (a line written just after its answer is
+     * often one delivery away), then doubling to 2 s between rounds. */
+    long backoff_ms = 100;
     int64_t end_ms = t0;
     struct pool *pool = NULL;
     if (o->parallel > 1 && o->n_groups > 1 && !o->insights)
