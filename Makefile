@@ -4,6 +4,8 @@
 #   make BUILD=release   optimised build;  make BUILD=asan  ASan + UBSan build
 #   make test            install what is missing, build, run every test
 #   make demo            install what is missing, run albcheck on the local stack
+#   make bench           albcheck beside aws-cli and boto3 scripts, and the
+#                        1,000-probe scale run (tests/bench/run.py; minutes)
 #   make deps            install missing Debian packages (apt-get), or say which
 #   make install PREFIX=/usr/local
 #
@@ -161,6 +163,14 @@ stack-down:
 demo: deps
 	@$(MAKE) --no-print-directory albcheck
 	@PYTHON=$(PYTHON) sh tests/tools/demo.sh
+
+# ---------------------------------------------------------------- benchmarks
+
+# Release build; the runner brings its own stacks up and always stops them.
+# BENCH_ARGS passes options through, e.g. BENCH_ARGS="--runs 20 --skip-scale".
+bench: deps
+	@$(MAKE) --no-print-directory BUILD=release albcheck
+	@$(PYTHON) tests/bench/run.py --albcheck build/release/albcheck $(BENCH_ARGS)
 
 install: albcheck
 	install -d $(DESTDIR)$(PREFIX)/bin

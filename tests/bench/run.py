@@ -191,7 +191,7 @@ def small(args, tmp):
         say("\n== verdicts (exit status; 0 pass, 1 a check failed)")
         scen = [("healthy", None), ("kill-all order-service", ("kill-all", "order-service")),
                 ("body auth-service X", ("body", "auth-service", "X"))]
-        rows = []
+        rows, details = [], []
         agree = True
         for label, f in scen:
             st.fault("clear")
@@ -204,13 +204,18 @@ def small(args, tmp):
             codes = []
             for name, cmd in tools(tmp, args.log_wait):
                 rc, wall, _, out, err = run_timed(cmd, st.env)
-                nfail = len(re.findall(r"^FAIL\b", out, re.M))
-                row.append("%d (%d fail, %.1f s)" % (rc, nfail, wall))
+                fl = [l.split("—")[0].strip() for l in out.splitlines() if l.startswith("FAIL ")]
+                row.append("%d (%d fail, %.1f s)" % (rc, len(fl), wall))
                 codes.append(rc)
+                if fl:
+                    details.append("  %-24s %-8s %s" % (label, name, "; ".join(
+                        re.sub(r"\s+", " ", x[6:]) for x in fl)[:160]))
             agree &= len(set(codes)) == 1
             row.append("yes" if len(set(codes)) == 1 else "NO")
             rows.append(row)
         table(["scenario", "albcheck", "boto3", "aws-cli", "same"], rows)
+        say("  failing checks as each tool names them:")
+        say("\n".join(details))
         st.fault("clear")
         st.fault("log-delay", "0")
         st.wait_healthy()
@@ -241,6 +246,10 @@ def small(args, tmp):
                          "%.1f MiB" % (rss[name] / 1024.0)])
         table(["tool", "median", "min..max", "stddev", "vs albcheck", "AWS calls", "peak RSS"], rows)
         say("  (peak RSS of the scripts: their largest single process — GNU time's maximum)")
+        for name, want in (("aws-cli", 20.0), ("boto3", 5.0)):
+            got = res[name]["median"] / base
+            say("  target: albcheck >= %.0fx faster than %s: %.1fx, %s" % (
+                want, name, got, "met" if got >= want else "NOT met"))
 
         say("\n== cold start: albcheck --version")
         cs = hyperfine([("albcheck --version", ALB + ["--version"])], st.env, 30, 5, tmp, "cold")
@@ -306,8 +315,14 @@ def scale(args, tmp):
         run_timed(alb, st.env)
         run_timed(curl, st.env)
         probe_s, curl_s, logs_calls, rounds, rss, codes = [], [], [], [], [], []
+        logs_s, walls, counted = [], [], []
         for i in range(args.scale_runs):
+            st.reset_counts()
             rc, wall, kb, out, err = run_timed(alb, st.env)
+            counted.append(st.counts()[0].get("logs:FilterLogEvents", 0))
+            walls.append(wall)
+            m = re.search(r"logs ([0-9.]+) s", out + err)
+            logs_s.append(float(m.group(1)) if m else float("nan"))
             m = re.search(r"probes ([0-9.]+) s", out + err)
             probe_s.append(float(m.group(1)) if m else float("nan"))
             m = re.search(r"logs: (\d+) rounds?, (\d+) API calls \(at most (\d+) a round for (\d+) groups\)",
@@ -330,10 +345,18 @@ def scale(args, tmp):
                 "%.3f..%.3f" % (min(probe_s), max(probe_s))],
                ["curl --parallel --parallel-max 16 (same 1,000 URLs)", "%.3f s" % cm,
                 "%.3f..%.3f" % (min(curl_s), max(curl_s))],
-               ["ratio albcheck / curl", "%.2fx" % (pm / cm), ""]])
+               ["ratio albcheck / curl", "%.2fx" % (pm / cm), ""],
+               ["albcheck log correlation phase", "%.3f s" % statistics.median(logs_s),
+                "%.3f..%.3f" % (min(logs_s), max(logs_s))],
+               ["albcheck whole run (--no-reports)", "%.3f s" % statistics.median(walls),
+                "%.3f..%.3f" % (min(walls), max(walls))]])
+        say("  target: probe phase within 1.5x of curl --parallel: %.2fx, %s" % (
+            pm / cm, "met" if pm / cm <= 1.5 else "NOT met"))
+        say("  FilterLogEvents counted by the stack per run: %s" % counted)
         for r, c, g in rounds[-1:]:
-            say("  log correlation: %d round(s), %d FilterLogEvents calls for %d groups "
-                "(%.1f per group per round)" % (r, c, g, c / float(r * g)))
+            say("  log correlation (-v): %d round(s), %d FilterLogEvents calls for %d groups "
+                "(%.1f per group per round; target <= 1: %s)" % (
+                    r, c, g, c / float(r * g), "met" if c <= r * g else "NOT met"))
         say("  albcheck exit codes %s; peak RSS %.1f MiB (max of runs)" % (
             codes, max(rss) / 1024.0))
     finally:
