@@ -196,9 +196,9 @@ def small(args, tmp):
         for label, f in scen:
             st.fault("clear")
             st.fault("log-delay", "0")
-            if f is None:
-                st.wait_healthy()
-            else:
+            if not st.wait_healthy():  # the last fault's tasks are back and serving
+                say("  (the stack did not turn healthy again within 60 s)")
+            if f is not None:
                 st.fault(*f)
             row = [label]
             codes = []
