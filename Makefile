@@ -4,6 +4,10 @@
 #   make BUILD=release   optimised build;  make BUILD=asan  ASan + UBSan build
 #   make test            install what is missing, build, run every test
 #   make demo            install what is missing, run albcheck on the local stack
+#   make valgrind        the demo suite under valgrind memcheck (no errors, no leaks)
+#   sh tests/flaky.sh    50 runs of the seed suite with another core busy (not in make test)
+#   make bench           albcheck beside aws-cli and boto3 scripts, and the
+#                        1,000-probe scale run (tests/bench/run.py; minutes)
 #   make deps            install missing Debian packages (apt-get), or say which
 #   make install PREFIX=/usr/local
 #
@@ -47,6 +51,10 @@ else ifeq ($(BUILD),asan)
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CFLAGS_ALL += -O1 -g3 $(SAN)
 LDFLAGS    += $(SAN)
+# A sanitizer report aborts (SIGABRT) so that no test can take it for one of
+# albcheck's own exit statuses (ASan's default exit code 1 is "a check failed").
+export ASAN_OPTIONS  ?= detect_leaks=1:abort_on_error=1:exitcode=86
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1:abort_on_error=1
 else ifeq ($(BUILD),fuzz)
 # libFuzzer: the library is instrumented; each target links -fsanitize=fuzzer.
 CC := clang
@@ -152,6 +160,13 @@ test: deps
 	  PYTHON=$(PYTHON) sh tests/run-tests $(UNIT_BINS) \
 	  $(sort $(wildcard tests/integration/test_*))
 
+# make valgrind: the demo suite (checks/microservices.json) under valgrind
+# memcheck against a local stack the script starts and stops, plus a failing
+# run and an unreachable-AWS run; tests/valgrind.supp documents suppressions.
+valgrind: deps
+	@$(MAKE) --no-print-directory albcheck
+	@ALBCHECK=$(abspath $(BIN)) PYTHON=$(PYTHON) sh tests/tools/valgrind.sh
+
 # Run the SigV4 vector runner over any directory in the aws-c-auth v4 layout.
 sigv4-vectors: $(BUILDDIR)/tests/tools/sigv4_vectors
 	@test -n "$(VECTORS)" || { echo "usage: make sigv4-vectors VECTORS=DIR" >&2; exit 2; }
@@ -170,6 +185,14 @@ stack-down:
 demo: deps
 	@$(MAKE) --no-print-directory albcheck
 	@PYTHON=$(PYTHON) sh tests/tools/demo.sh
+
+# ---------------------------------------------------------------- benchmarks
+
+# Release build; the runner brings its own stacks up and always stops them.
+# BENCH_ARGS passes options through, e.g. BENCH_ARGS="--runs 20 --skip-scale".
+bench: deps
+	@$(MAKE) --no-print-directory BUILD=release albcheck
+	@$(PYTHON) tests/bench/run.py --albcheck build/release/albcheck $(BENCH_ARGS)
 
 install: albcheck
 	install -d $(DESTDIR)$(PREFIX)/bin

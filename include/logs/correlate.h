@@ -69,6 +69,10 @@ struct corr_opts {
     bool insights;              /* one Logs Insights query per round instead of FilterLogEvents */
     volatile sig_atomic_t *stop;/* set on SIGINT/SIGTERM */
     int64_t deadline_ms;        /* --deadline, 0 = none */
+    int parallel;               /* group fetches in flight at once in a round; 0 or 1 =
+                                 * one after the other.  Above 1, fetch_group must be
+                                 * safe to call from several threads at once (emit
+                                 * calls are serialised by correlate_run). */
     /* Test hooks (NULL → real clock / sleep). */
     int64_t (*now_ms)(void);
     void (*sleep_ms)(long ms);

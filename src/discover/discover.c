@@ -1,10 +1,13 @@
 /* discover.c — AWS APIs → struct topology (see discover.h).
  *
- * Round 1 runs three independent chains on the pool: listeners → rules per
- * listener; target groups → health per group; clusters → services.  Round 2,
- * once the load balancer's target groups are known, reads the task
- * definitions and running tasks of the services wired to them.  Tasks write
- * only to their own slots; shared lists and the first error are locked.
+ * Round 1 runs three independent chains on the pool: clusters → services
+ * (started before the load balancer is read, as it does not need it);
+ * listeners → rules per listener; target groups → health per group.  Round 2
+ * reads the task definitions and running tasks of the services wired to the
+ * load balancer's groups; it starts from the pool as soon as the services and
+ * the groups are known, while the rules and target health are still read.
+ * Tasks write only to their own slots; shared lists, the first error and the
+ * round-2 gate are locked.
  */
 #include "discover/discover.h"
 
@@ -30,7 +33,14 @@ struct disc {
     /* round 1: services found in the clusters (all of them, filtered later) */
     struct ecs_service *svcs;
     size_t n_svcs, cap_svcs;
+    /* Round 2 starts as soon as the services and the target groups are
+     * known, without waiting for the rules and target health (locked). */
+    int ecs_pending;          /* ECS chain jobs submitted and not finished */
+    bool tgs_known;           /* DescribeTargetGroups has answered (or failed) */
+    bool round2;              /* round 2 has been started */
 };
+
+static void maybe_round2(struct disc *d);
 
 struct job {
     struct disc *d;
@@ -112,7 +122,29 @@ static void target_groups_job(void *arg)
     else
         for (size_t i = 0; i < d->t->n_target_groups; i++)
             pool_submit(d->pool, health_job, job_new(d, i, NULL));
+    pthread_mutex_lock(&d->lock);
+    d->tgs_known = true;
+    pthread_mutex_unlock(&d->lock);
+    maybe_round2(d);
     job_free(j);
+}
+
+/* One ECS chain job is done: the last one may open round 2. */
+static void ecs_job_done(struct disc *d)
+{
+    pthread_mutex_lock(&d->lock);
+    d->ecs_pending--;
+    pthread_mutex_unlock(&d->lock);
+    maybe_round2(d);
+}
+
+/* Submit an ECS chain job, counted until it calls ecs_job_done. */
+static void ecs_submit(struct disc *d, void (*fn)(void *), struct job *j)
+{
+    pthread_mutex_lock(&d->lock);
+    d->ecs_pending++;
+    pthread_mutex_unlock(&d->lock);
+    pool_submit(d->pool, fn, j);
 }
 
 /* ---------------------------------------------------------------- ECS */
@@ -135,6 +167,7 @@ static void services_job(void *arg)
         else
             fail(d, &e);
         job_free(j);
+        ecs_job_done(d);
         return;
     }
     struct ecs_service *svcs = NULL;
@@ -153,6 +186,7 @@ static void services_job(void *arg)
     }
     strv_free(arns, n);
     job_free(j);
+    ecs_job_done(d);
 }
 
 static void clusters_job(void *arg)
@@ -163,7 +197,7 @@ static void clusters_job(void *arg)
     j->arg = NULL;
     if (o->n_clusters) {
         for (size_t i = 0; i < o->n_clusters; i++)
-            pool_submit(d->pool, services_job, job_new(d, i, o->clusters[i]));
+            ecs_submit(d, services_job, job_new(d, i, o->clusters[i]));
     } else {
         char **arns = NULL;
         size_t n = 0;
@@ -172,11 +206,12 @@ static void clusters_job(void *arg)
             fail(d, &e);
         } else {
             for (size_t i = 0; i < n; i++)
-                pool_submit(d->pool, services_job, job_new(d, i, arns[i]));
+                ecs_submit(d, services_job, job_new(d, i, arns[i]));
         }
         strv_free(arns, n);
     }
     job_free(j);
+    ecs_job_done(d);
 }
 
 struct svc_job {
@@ -362,6 +397,60 @@ static bool service_uses_lb(const struct topology *t, const struct ecs_service *
     return false;
 }
 
+/* Round 2, on the thread that opened the gate: keep the services wired to
+ * this load balancer's groups, then read their task definitions (one read
+ * per distinct ARN) and running tasks. */
+static void start_round2(struct disc *d)
+{
+    /* Keep the services wired to this load balancer's groups. */
+    struct topology *t = d->t;
+    t->services = xcalloc(d->n_svcs ? d->n_svcs : 1, sizeof *t->services);
+    for (size_t i = 0; i < d->n_svcs; i++) {
+        if (service_uses_lb(t, &d->svcs[i]))
+            t->services[t->n_services++] = d->svcs[i];
+        else
+            ecs_service_cleanup(&d->svcs[i]);
+    }
+    free(d->svcs);
+    d->svcs = NULL;
+    d->n_svcs = 0;
+
+    /* Round 2: task definitions (one read per distinct ARN) and tasks. */
+    t->task_defs = xcalloc(t->n_services ? t->n_services : 1, sizeof *t->task_defs);
+    for (size_t i = 0; i < t->n_services; i++) {
+        struct ecs_service *s = &t->services[i];
+        if (s->task_definition) {
+            bool shared = false; /* read once, linked to every service after the reads */
+            for (size_t k = 0; k < i; k++)
+                if (t->services[k].task_definition &&
+                    strcmp(t->services[k].task_definition, s->task_definition) == 0)
+                    shared = true;
+            if (!shared) {
+                struct task_def *slot = &t->task_defs[t->n_task_defs++];
+                struct svc_job *tj = xcalloc(1, sizeof *tj);
+                *tj = (struct svc_job){d, s, slot};
+                pool_submit(d->pool, taskdef_job, tj);
+            }
+        }
+        struct svc_job *kj = xcalloc(1, sizeof *kj);
+        *kj = (struct svc_job){d, s, NULL};
+        pool_submit(d->pool, tasks_job, kj);
+    }
+}
+
+/* Open round 2 once the ECS chain has finished and the target groups are
+ * known; the rules and the target health may still be in flight. */
+static void maybe_round2(struct disc *d)
+{
+    pthread_mutex_lock(&d->lock);
+    bool go = !d->round2 && d->ecs_pending == 0 && d->tgs_known && !d->failed;
+    if (go)
+        d->round2 = true;
+    pthread_mutex_unlock(&d->lock);
+    if (go)
+        start_round2(d);
+}
+
 /* Map each target to the running task holding its IP. */
 static void map_targets(struct topology *t)
 {
@@ -419,56 +508,27 @@ int discover_run(struct aws_client *c, const struct discover_opts *o, struct top
     d.t->region = xstrdup(aws_client_region(c));
     *out = NULL;
     int rc = -1;
-    if (find_lb(&d, o->selector, e) < 0)
-        goto out;
-
+    /* The ECS chain does not need the load balancer: it starts at once and
+     * runs while find_lb reads the load balancer on this thread. */
     d.pool = pool_new(o->threads > 0 ? o->threads : 8);
-    pool_submit(d.pool, listeners_job, job_new(&d, 0, NULL));
-    pool_submit(d.pool, target_groups_job, job_new(&d, 0, NULL));
     struct job *cj = job_new(&d, 0, NULL);
     cj->arg = (char *)o; /* clusters_job borrows the options */
-    pool_submit(d.pool, clusters_job, cj);
-    pool_wait(d.pool);
+    ecs_submit(&d, clusters_job, cj);
+    if (find_lb(&d, o->selector, e) < 0) {
+        pool_wait(d.pool); /* the load balancer's error is the one reported */
+        goto out;
+    }
+    pool_submit(d.pool, listeners_job, job_new(&d, 0, NULL));
+    pool_submit(d.pool, target_groups_job, job_new(&d, 0, NULL));
+    pool_wait(d.pool); /* round 2 was started from the pool when its inputs were in */
+    if (!d.failed && !d.round2) { /* not reached: both halves of the gate are done */
+        d.round2 = true;
+        start_round2(&d);
+        pool_wait(d.pool);
+    }
     if (d.failed)
         goto fatal;
-
-    /* Keep the services wired to this load balancer's groups. */
     struct topology *t = d.t;
-    t->services = xcalloc(d.n_svcs ? d.n_svcs : 1, sizeof *t->services);
-    for (size_t i = 0; i < d.n_svcs; i++) {
-        if (service_uses_lb(t, &d.svcs[i]))
-            t->services[t->n_services++] = d.svcs[i];
-        else
-            ecs_service_cleanup(&d.svcs[i]);
-    }
-    free(d.svcs);
-    d.svcs = NULL;
-    d.n_svcs = 0;
-
-    /* Round 2: task definitions (one read per distinct ARN) and tasks. */
-    t->task_defs = xcalloc(t->n_services ? t->n_services : 1, sizeof *t->task_defs);
-    for (size_t i = 0; i < t->n_services; i++) {
-        struct ecs_service *s = &t->services[i];
-        if (s->task_definition) {
-            bool shared = false; /* read once, linked to every service after the reads */
-            for (size_t k = 0; k < i; k++)
-                if (t->services[k].task_definition &&
-                    strcmp(t->services[k].task_definition, s->task_definition) == 0)
-                    shared = true;
-            if (!shared) {
-                struct task_def *slot = &t->task_defs[t->n_task_defs++];
-                struct svc_job *tj = xcalloc(1, sizeof *tj);
-                *tj = (struct svc_job){&d, s, slot};
-                pool_submit(d.pool, taskdef_job, tj);
-            }
-        }
-        struct svc_job *kj = xcalloc(1, sizeof *kj);
-        *kj = (struct svc_job){&d, s, NULL};
-        pool_submit(d.pool, tasks_job, kj);
-    }
-    pool_wait(d.pool);
-    if (d.failed)
-        goto fatal;
     for (size_t i = 0; i < t->n_services; i++) {
         struct ecs_service *s = &t->services[i];
         for (size_t k = 0; k < t->n_task_defs && s->task_definition; k++)

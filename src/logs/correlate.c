@@ -1,8 +1,11 @@
 /* correlate.c — poll CloudWatch Logs for the run's tokens and judge each
- * probe's `logs` check (see correlate.h). */
+ * probe's `logs` check (see correlate.h).  A round fetches every group once;
+ * with opts.parallel > 1 the groups are fetched concurrently on a pool, so a
+ * round costs the slowest group, not the sum of them. */
 #include "logs/correlate.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/pool.h"
 #include "util/xmalloc.h"
 
 struct found {
@@ -243,6 +247,65 @@ static void judge(struct state *st, size_t i, struct run_result *run, const char
     }
 }
 
+/* One group's fetch in a round, run on the pool when o->parallel > 1. */
+struct group_job {
+    const struct corr_source *src;
+    struct state *st;
+    pthread_mutex_t *lock;      /* serialises emit into st; NULL when serial */
+    const char *group, *pattern;
+    int64_t end_ms;
+    unsigned calls;
+    int rc;
+    struct err e;
+};
+
+static void locked_on_event(void *ctx, const struct corr_event *ev)
+{
+    struct group_job *j = ctx;
+    pthread_mutex_lock(j->lock);
+    on_event(j->st, ev);
+    pthread_mutex_unlock(j->lock);
+}
+
+static void group_job_run(void *arg)
+{
+    struct group_job *j = arg;
+    j->rc = j->src->fetch_group(j->src->ctx, j->group, j->pattern, j->st->o->start_ms, j->end_ms,
+                                j->lock ? locked_on_event : on_event, j->lock ? (void *)j : j->st,
+                                &j->calls, &j->e);
+}
+
+/* Fetch every group once: one call (per page) per group, concurrently on
+ * `pool` when there is one, else one after the other.  Adds the calls made to
+ * *calls; the last failure's message replaces *last_error. */
+static void fetch_round(const struct corr_source *src, struct state *st, struct pool *pool,
+                        const char *pattern, int64_t end_ms, unsigned *calls, char **last_error)
+{
+    const struct corr_opts *o = st->o;
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    struct group_job *jobs = xcalloc(o->n_groups ? o->n_groups : 1, sizeof *jobs);
+    for (size_t g = 0; g < o->n_groups; g++) {
+        jobs[g] = (struct group_job){.src = src, .st = st, .lock = pool ? &lock : NULL,
+                                     .group = o->groups[g], .pattern = pattern, .end_ms = end_ms};
+        if (pool)
+            pool_submit(pool, group_job_run, &jobs[g]);
+        else
+            group_job_run(&jobs[g]);
+    }
+    if (pool)
+        pool_wait(pool);
+    for (size_t g = 0; g < o->n_groups; g++) {
+        *calls += jobs[g].calls;
+        if (jobs[g].rc < 0) {
+            free(*last_error);
+            *last_error = xstrdup(jobs[g].e.msg);
+            log_trace(1, "logs: %s: %s", jobs[g].group, jobs[g].e.msg);
+        }
+    }
+    free(jobs);
+    pthread_mutex_destroy(&lock);
+}
+
 int correlate_run(const struct corr_source *src, const struct corr_opts *o,
                   const struct corr_probe *probes, size_t n, struct run_result *run,
                   struct corr_stats *stats)
@@ -265,8 +328,13 @@ int correlate_run(const struct corr_source *src, const struct corr_opts *o,
     char *pattern = correlate_filter_pattern(o->token_prefix);
     char *last_error = NULL;
     bool interrupted = false;
-    long backoff_ms = 250;
+    /* The first re-poll comes soon (a line written just after its answer is
+     * often one delivery away), then doubling to 2 s between rounds. */
+    long backoff_ms = 100;
     int64_t end_ms = t0;
+    struct pool *pool = NULL;
+    if (o->parallel > 1 && o->n_groups > 1 && !o->insights)
+        pool = pool_new(o->parallel < (int)o->n_groups ? o->parallel : (int)o->n_groups);
 
     while (n && !all_settled(&st)) {
         if (o->stop && *o->stop) {
@@ -283,14 +351,7 @@ int correlate_run(const struct corr_source *src, const struct corr_opts *o,
                                end_ms, on_event, &st, &local.calls, &e) < 0)
                 last_error = xstrdup(e.msg);
         } else {
-            for (size_t g = 0; g < o->n_groups; g++) {
-                if (src->fetch_group(src->ctx, o->groups[g], pattern, o->start_ms, end_ms, on_event,
-                                     &st, &local.calls, &e) < 0) {
-                    free(last_error);
-                    last_error = xstrdup(e.msg);
-                    log_trace(1, "logs: %s: %s", o->groups[g], e.msg);
-                }
-            }
+            fetch_round(src, &st, pool, pattern, end_ms, &local.calls, &last_error);
         }
         local.rounds++;
         unsigned used = local.calls - before;
@@ -313,6 +374,7 @@ int correlate_run(const struct corr_source *src, const struct corr_opts *o,
         backoff_ms = backoff_ms * 2 > 2000 ? 2000 : backoff_ms * 2;
     }
     local.seconds = (double)(now() - t0) / 1000.0;
+    pool_free(pool);
 
     for (size_t i = 0; i < n; i++)
         judge(&st, i, run, last_error, interrupted, end_ms);

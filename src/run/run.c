@@ -80,6 +80,26 @@ static bool should_stop(struct runner *x)
     return x->stop != 0;
 }
 
+/* Log checks left unfinished by a stop say why the run stopped ("not run:
+ * interrupted (SIGINT) before the token was found", "not run: deadline of 3 s
+ * reached"): correlate.c only knows that it was stopped. */
+static void name_stop_reason(struct runner *x)
+{
+    static const char stopped[] = "not run: the run was stopped";
+    if (!should_stop(x) || !x->r->interrupt_reason)
+        return;
+    for (size_t i = 0; i < x->r->n_checks; i++) {
+        struct check_result *c = &x->r->checks[i];
+        if (c->status != CHECK_SKIP || strcmp(c->kind, "logs") != 0 || !c->message ||
+            strncmp(c->message, stopped, sizeof stopped - 1) != 0 ||
+            strstr(c->message, x->r->interrupt_reason))
+            continue;
+        char *rest = xstrdup(c->message + sizeof stopped - 1);
+        check_set(c, CHECK_SKIP, "not run: %s%s", x->r->interrupt_reason, rest);
+        free(rest);
+    }
+}
+
 static void print_new(struct runner *x)
 {
     for (; x->printed < x->r->n_checks; x->printed++)
@@ -436,6 +456,8 @@ static void phase_logs(struct runner *x, const struct probe_phase *pp)
         const char *why = !s->logs.enabled ? "skipped: log correlation is off (--no-logs)"
                           : x->stop        ? "not run: the run was stopped"
                                            : "skipped: correlation tokens are off";
+        if (x->stop)
+            should_stop(x); /* sets the reason, named below by name_stop_reason() */
         for (size_t i = 0; i < n; i++) {
             char id[600], name[600];
             snprintf(id, sizeof id, "logs:%s", cp[i].probe_id);
@@ -456,14 +478,18 @@ static void phase_logs(struct runner *x, const struct probe_phase *pp)
             .insights = s->logs.mode == LOGS_INSIGHTS,
             .stop = &stop_signal,
             .deadline_ms = x->deadline_ms,
+            .parallel = 8, /* the groups of a round are fetched at once */
         };
         struct corr_stats st = {0};
         if (correlate_run(&src, &co, cp, n, x->r, &st) < 0)
             should_stop(x);
+        name_stop_reason(x);
         log_trace(1, "logs: %d rounds, %u API calls (at most %u a round for %zu groups), %.2f s",
                   st.rounds, st.calls, st.max_calls_per_round, n_groups, st.seconds);
         free(prefix);
     }
+    if (x->stop)
+        name_stop_reason(x);
     run_add_timing(x->r, "logs", mono_s() - t0);
     free(cp);
     free(groups);

@@ -6,8 +6,11 @@
  * through aws_error_from_answer() (which also sniffs XML).  The body is also
  * parsed as credential_process output / a container-credentials answer
  * (creds_from_json).  Nothing may crash, leak or read out of bounds; every
- * failure must fill its error.
+ * failure must fill its error; libxml2 must never print on stderr (the
+ * error sniffing parses XML bodies too).
  */
+#include <libxml/parser.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,20 @@
 #include "../../src/aws/creds_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* libxml2 prints errors it reports without a parser context (encoding
+ * conversion, I/O) through its generic handler, on stderr: albcheck must
+ * never let an answer do that, so any such message is a failure here. */
+static void generic_error_trap(void *ctx, const char *msg, ...)
+{
+    va_list ap;
+    (void)ctx;
+    fputs("libxml2 generic error reached stderr: ", stderr);
+    va_start(ap, msg);
+    vfprintf(stderr, msg, ap);
+    va_end(ap);
+    abort();
+}
 
 static void need_msg(int rc, const struct err *e, const char *what)
 {
@@ -132,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                       "GetQueryResults"};
     if (size < 1)
         return 0;
+    xmlSetGenericErrorFunc(NULL, generic_error_trap);
     uint8_t sel = data[0];
     struct aws_answer a = {
         .http_status = statuses[sel & 7],

@@ -9,7 +9,7 @@
  *   then "Name: value" header lines up to an empty line, then the body.
  * Runs origin classification, every assertion (status, body regex with and
  * without UTF, header equals/regex/absent, latency, certificate), printable
- * excerpts at several caps (checked: printable ASCII only), header look-up
+ * excerpts at several caps (checked: no control byte), header look-up
  * and the secret-header test; the first header line is also given to the
  * --connect-to/--resolve validators and the URL query appender.
  */

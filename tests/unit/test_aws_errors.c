@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "aws/protocol.h"
 #include "util/err.h"
@@ -351,6 +352,47 @@ static void json_answers(void **state)
     assert_int_equal(e.code, ERR_PARSE);
 }
 
+/* Regression (fuzz_aws_xml): an answer that declares a charset its bytes do
+ * not follow made libxml2 print "encoding error : …" on stderr despite
+ * XML_PARSE_NOERROR.  Parsing it must fail with a message and print nothing. */
+static void hostile_encoding_is_quiet(void **state)
+{
+    (void)state;
+    static const char body[] = "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>"
+                               "<DescribeRulesResponse>\x1b$B\xff\xff</DescribeRulesResponse>";
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    fflush(stderr);
+    int saved = dup(2);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(fileno(tmp), 2), 2);
+
+    xmlDocPtr doc = NULL;
+    struct err e1, e2;
+    err_clear(&e1);
+    err_clear(&e2);
+    struct aws_answer a = ok_answer(body);
+    int rc1 = aws_query_parse_answer("DescribeRules", &a, &doc, &e1);
+    a.http_status = 500;
+    int rc2 = aws_error_from_answer("DescribeRules", &a, &e2);
+
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    assert_int_equal(fseek(tmp, 0, SEEK_END), 0);
+    long written = ftell(tmp);
+    fclose(tmp);
+
+    assert_int_equal(rc1, -1);
+    assert_null(doc);
+    assert_int_equal(e1.code, ERR_PARSE);
+    assert_true(strncmp(e1.msg, "DescribeRules: malformed XML answer", 35) == 0);
+    assert_int_equal(rc2, -1);
+    assert_int_equal(e2.code, ERR_AWS);
+    assert_non_null(strstr(e2.msg, "HTTP 500"));
+    assert_int_equal(written, 0);
+}
+
 /* shared_samples runs only when $SHARED has the samples; otherwise it is left
  * out with a SKIP line (cmocka's skip() prints "not ok … # SKIP", which
  * tests/run-tests would count as a failure). */
@@ -361,6 +403,7 @@ int main(void)
         cmocka_unit_test(sanitize_table),
         cmocka_unit_test(query_answers),
         cmocka_unit_test(json_answers),
+        cmocka_unit_test(hostile_encoding_is_quiet),
         cmocka_unit_test(shared_samples),
     };
     size_t n = sizeof all / sizeof all[0];

@@ -1,12 +1,15 @@
 /* test_correlate.c — log correlation against a scripted fake source and a
- * fake clock: rounds, token boundaries, wrong groups, timeouts, errors. */
+ * fake clock: rounds, token boundaries, wrong groups, timeouts, errors, and
+ * the parallel mode (the groups of a round fetched at once). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "logs/correlate.h"
 
@@ -191,6 +194,84 @@ static void stop_flag_skips_the_rest(void **state)
     run_result_free(r);
 }
 
+/* A thread-safe source for the parallel mode: each fetch waits (up to 2 s)
+ * until every group's fetch of the round is in flight, so max_in_flight
+ * reaches the group count only when the fetches really overlap.  No cmocka
+ * assertions run in the worker threads. */
+static pthread_mutex_t par_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t par_cond = PTHREAD_COND_INITIALIZER;
+static int in_flight, max_in_flight;
+static unsigned par_fetches;
+
+static int fetch_group_mt(void *ctx, const char *group, const char *pattern, int64_t start_ms,
+                          int64_t end_ms, corr_emit_fn *emit, void *emit_ctx, unsigned *calls,
+                          struct err *e)
+{
+    (void)ctx;
+    (void)pattern;
+    (void)start_ms;
+    (void)end_ms;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 2;
+    pthread_mutex_lock(&par_lock);
+    par_fetches++;
+    if (++in_flight > max_in_flight)
+        max_in_flight = in_flight;
+    pthread_cond_broadcast(&par_cond);
+    while (in_flight < 3 && max_in_flight < 3)
+        if (pthread_cond_timedwait(&par_cond, &par_lock, &until) != 0)
+            break;
+    pthread_mutex_unlock(&par_lock);
+    (*calls)++;
+    int rc = 0;
+    if (failing_group && strcmp(group, failing_group) == 0) {
+        rc = err_set(e, ERR_AWS, "FilterLogEvents: ThrottlingException: slow down (HTTP 400)");
+    } else {
+        for (size_t i = 0; i < n_events; i++) {
+            if (strcmp(events[i].group, group) || events[i].visible_ms > fake_now)
+                continue;
+            struct corr_event ev = {events[i].group, events[i].stream, events[i].message, NULL,
+                                    events[i].visible_ms - 500, events[i].visible_ms};
+            emit(emit_ctx, &ev);
+        }
+    }
+    pthread_mutex_lock(&par_lock);
+    in_flight--;
+    pthread_mutex_unlock(&par_lock);
+    return rc;
+}
+
+static void parallel_fetches_overlap_and_agree(void **state)
+{
+    (void)state;
+    in_flight = max_in_flight = 0;
+    par_fetches = 0;
+    /* auth's token turns up in order's group (misrouted), order's is in its
+     * own group, product's group fails on every call. */
+    add("/ecs/order-service", "ecs/order-container/bbb", "GET /auth/login?albcheck=albcheck-r1-1", 1500);
+    add("/ecs/order-service", "ecs/order-container/bbb", "rid=albcheck-r1-2", 1500);
+    failing_group = "/ecs/product-service";
+    struct corr_source src = {fetch_group_mt, NULL, NULL};
+    struct corr_opts o = opts(3);
+    o.parallel = 8;
+    struct run_result *r = run_result_new("r1");
+    struct corr_stats st;
+    assert_int_equal(correlate_run(&src, &o, probes, 3, r, &st), 0);
+    assert_int_equal(max_in_flight, 3); /* the three groups of a round were in flight at once */
+    assert_int_equal(st.max_calls_per_round, 3);
+    assert_int_equal(st.calls, (unsigned)st.rounds * 3);
+    assert_int_equal(par_fetches, st.calls);
+    const struct check_result *c = check_for(r, "logs:auth:GET /auth/login");
+    assert_int_equal(c->status, CHECK_FAIL);
+    assert_string_equal(c->log->found_group, "/ecs/order-service");
+    assert_int_equal(check_for(r, "logs:order:GET /orders/123")->status, CHECK_PASS);
+    c = check_for(r, "logs:product:GET /p");
+    assert_int_equal(c->status, CHECK_ERROR);
+    assert_non_null(strstr(c->message, "ThrottlingException"));
+    run_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +280,7 @@ int main(void)
         cmocka_unit_test_setup(wrong_group_is_named, reset),
         cmocka_unit_test_setup(errors_and_unanswered_probes, reset),
         cmocka_unit_test_setup(stop_flag_skips_the_rest, reset),
+        cmocka_unit_test_setup(parallel_fetches_overlap_and_agree, reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
