@@ -155,7 +155,8 @@ def hyperfine(cmds, env, runs, warmup, tmp, tag):
             raise RuntimeError("hyperfine failed: %s" % p.stderr[-2000:])
         with open(js) as f:
             for r in json.load(f)["results"]:
-                out[r["command"]] = {k: r[k] for k in ("median", "mean", "stddev", "min", "max")}
+                out[r["command"]] = {k: r[k] for k in ("median", "mean", "stddev", "min", "max",
+                                                       "user", "system")}
                 out[r["command"]]["times"] = r["times"]
         return out
     for name, cmd in cmds:  # a careful loop: warm-up runs, then `runs` timed runs
@@ -167,7 +168,8 @@ def hyperfine(cmds, env, runs, warmup, tmp, tag):
             subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True)
             ts.append(time.monotonic() - t0)
         out[name] = {"median": statistics.median(ts), "mean": statistics.mean(ts),
-                     "stddev": statistics.stdev(ts), "min": min(ts), "max": max(ts), "times": ts}
+                     "stddev": statistics.stdev(ts), "min": min(ts), "max": max(ts), "times": ts,
+                     "user": float("nan"), "system": float("nan")}
     return out
 
 
@@ -243,8 +245,11 @@ def small(args, tmp):
             r = res[name]
             rows.append([name, "%.3f s" % r["median"], "%.3f..%.3f" % (r["min"], r["max"]),
                          "%.3f" % r["stddev"], "%.1fx" % (r["median"] / base), calls[name][0],
-                         "%.1f MiB" % (rss[name] / 1024.0)])
-        table(["tool", "median", "min..max", "stddev", "vs albcheck", "AWS calls", "peak RSS"], rows)
+                         "%.1f MiB" % (rss[name] / 1024.0), "%.3f s" % (r["user"] + r["system"])])
+        table(["tool", "median", "min..max", "stddev", "vs albcheck", "AWS calls", "peak RSS",
+               "CPU/run"], rows)
+        say("  (CPU/run: mean user+sys of the tool and its children; load now: %s)" %
+            " ".join("%.2f" % x for x in os.getloadavg()))
         say("  (peak RSS of the scripts: their largest single process — GNU time's maximum)")
         for name, want in (("aws-cli", 20.0), ("boto3", 5.0)):
             got = res[name]["median"] / base
