@@ -345,8 +345,14 @@ static int find_lb(struct disc *d, const struct lb_selector *sel, struct err *e)
     case LB_SEL_STACK: {
         struct cfn_resource *res = NULL;
         size_t nr = 0;
-        if (cfn_describe_stack_resources(d->c, v, &res, &nr, e) < 0)
+        if (cfn_describe_stack_resources(d->c, v, &res, &nr, e) < 0) {
+            /* CloudFormation answers a stack that does not exist with a
+             * ValidationError: that is "not found", not AWS refusing us. */
+            if (strcmp(e->aws_code, "ValidationError") == 0 && strstr(e->msg, "does not exist"))
+                err_set(e, ERR_NOTFOUND, "CloudFormation stack %s not found in %s", v,
+                        aws_client_region(d->c));
             return -1;
+        }
         for (size_t i = 0; i < nr; i++)
             if (res[i].type && strcmp(res[i].type, "AWS::ElasticLoadBalancingV2::LoadBalancer") == 0 &&
                 res[i].physical_id && !stack_arn)

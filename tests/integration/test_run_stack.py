@@ -80,6 +80,23 @@ try:
         ok = False
     t.ok(ok, "discover --json holds the groups and their services", diag=dj.out[:500])
 
+    # ---------------------------------------------------------------- other selectors
+    d = st.albcheck("discover", "--stack", st.env.get("STACK_NAME", "microservices"))
+    t.ok(d.code == 0 and "MicroservicesALB" in d.out, "discover --stack finds the stack's ALB",
+         diag=d)
+    d = st.albcheck("discover", "--stack", "no-such-stack")
+    t.ok(d.code == 1 and "no-such-stack not found" in d.err,
+         "a stack that does not exist is 'not found' (exit 1)", diag=d)
+    lb = st.aws("elbv2", "describe-load-balancers", "--names", "MicroservicesALB")
+    arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
+    st.aws("elbv2", "add-tags", "--resource-arns", arn, "--tags", "Key=team,Value=shop",
+           "Key=env,Value=prod")
+    r = st.albcheck("run", "--tag", "team=shop", "--tag", "env=prod", "--log-wait", "15")
+    t.eq(r.code, 0, "zero config by tags (--tag team=shop --tag env=prod) passes")
+    d = st.albcheck("discover", "--tag", "team=nobody")
+    t.ok(d.code == 1 and "no load balancer carries the tags" in d.err,
+         "tags that match nothing say so (exit 1)", diag=d)
+
     # ---------------------------------------------------------------- static faults
     st.fault("kill-task", "auth-service")
     r = run()
