@@ -247,30 +247,30 @@ int typed_jbool(const json_t *o, const char *key, bool *out, const char *op, str
     return 0;
 }
 
-int typed_jarray(const json_t *o, const char *key, json_t **out, const char *op,
-                 struct err *e)
+/* The member `key` of o when it has JSON type `type`; absent or null → NULL. */
+static int jtyped(const json_t *o, const char *key, json_type type, const char *what,
+                  json_t **out, const char *op, struct err *e)
 {
     json_t *v = json_object_get(o, key);
     *out = NULL;
     if (!v || json_is_null(v))
         return 0;
-    if (!json_is_array(v))
-        return err_set(e, ERR_PARSE, "%s: %s is not an array", op, key);
+    if (json_typeof(v) != type)
+        return err_set(e, ERR_PARSE, "%s: %s is not %s", op, key, what);
     *out = v;
     return 0;
+}
+
+int typed_jarray(const json_t *o, const char *key, json_t **out, const char *op,
+                 struct err *e)
+{
+    return jtyped(o, key, JSON_ARRAY, "an array", out, op, e);
 }
 
 int typed_jobject(const json_t *o, const char *key, json_t **out, const char *op,
                   struct err *e)
 {
-    json_t *v = json_object_get(o, key);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_object(v))
-        return err_set(e, ERR_PARSE, "%s: %s is not an object", op, key);
-    *out = v;
-    return 0;
+    return jtyped(o, key, JSON_OBJECT, "an object", out, op, e);
 }
 
 int typed_jstrv(const json_t *o, const char *key, char ***v, size_t *n, const char *op,
